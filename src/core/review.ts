@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 import { parseStage } from '../validate/parse-stage.js';
 import type { ParsedYaml } from '../validate/yaml.js';
+import type { RenderedRoot } from '../render/types.js';
 
 export interface ReviewInput {
   pr: PullRequestSnapshot;
@@ -43,6 +44,8 @@ export interface ReviewContext {
   findings: Finding[];
   roots: RootReview[];
   diff: ResourceChange[];
+  /** Affected roots rendered at base and head (render stage); diff, validate, policy, drift and Renovate read them. */
+  rendered: RenderedRoot[];
   /** Resources rendered at head per environment, set by the render stage. */
   resourceCounts: Map<string, number>;
   drift?: DriftReport;
@@ -98,6 +101,7 @@ export async function review(input: ReviewInput, stages: readonly Stage[] = STAG
     findings: [...input.config.findings],
     roots: [],
     diff: [],
+    rendered: [],
     resourceCounts: new Map(),
     approvals: [],
     parsed: new Map(),
