@@ -196,8 +196,8 @@ function checkPins(): Record<string, string> {
   return versions;
 }
 
-const KIND_DECLARATION =
-  /export interface (I\w+) extends TypeMeta \{\s*"apiVersion": "([^"]+)";\s*"kind": "([^"]+)";/;
+/** `export interface IDeployment extends TypeMeta { … "apiVersion": "apps/v1"; … "kind": "Deployment"; … }` */
+const KIND_DECLARATION = /export interface (I\w+) extends TypeMeta \{([\s\S]*?)\n\}/;
 
 function discoverKinds(): KindSource[] {
   const seen = new Set<string>();
@@ -209,7 +209,10 @@ function discoverKinds(): KindSource[] {
       if (!rel.endsWith('.d.ts') || rel.startsWith('_schemas') || rel.startsWith('github.com')) continue;
       const match = KIND_DECLARATION.exec(readFileSync(file, 'utf8'));
       if (!match) continue;
-      const [, iface, apiVersion, kind] = match as unknown as [string, string, string, string];
+      const [, iface, body] = match as unknown as [string, string, string];
+      const apiVersion = /^ {4}"apiVersion": "([^"]+)";$/m.exec(body)?.[1];
+      const kind = /^ {4}"kind": "([^"]+)";$/m.exec(body)?.[1];
+      if (!apiVersion || !kind) continue;
       const key = `${apiVersion}/${kind}`;
       if (kind.endsWith('List') || SKIP_KINDS.has(key) || seen.has(key)) continue;
       seen.add(key);
