@@ -140,9 +140,18 @@ function main(): void {
   });
   rmSync(out, { recursive: true, force: true });
   const index: Record<string, string> = {};
+  // kubernetes-models keeps alpha/beta versions of built-in APIs that the pinned release no longer serves
+  // (extensions/v1beta1, apps/v1beta2, batch/v1beta1 …): they get no schema, but a pointer to the served version.
+  const notServed: Record<string, string | null> = {};
+  const isLegacy = (k: KindSource) => k.pkg === 'kubernetes-models' && /\/v\d+(alpha|beta)\d+$/.test(k.apiVersion);
+  for (const legacy of kinds.filter(isLegacy)) {
+    const served = kinds.filter((k) => !isLegacy(k) && k.kind === legacy.kind && k.pkg === 'kubernetes-models').at(-1);
+    notServed[`${legacy.apiVersion}/${legacy.kind}`] = served?.apiVersion ?? null;
+  }
   let bytes = 0;
   const run = async () => {
     for (const [i, source] of kinds.entries()) {
+      if (isLegacy(source)) continue;
       const key = `${source.apiVersion}/${source.kind}`;
       const generated = generator.createSchema(`K${i}`) as Schema;
       const schema = normalise(generated, `K${i}`);
@@ -163,6 +172,7 @@ function main(): void {
           generatedBy: 'scripts/generate-schemas.ts (npm run schemas)',
           sources: versions,
           kinds: sorted,
+          notServed,
         },
         null,
         2,

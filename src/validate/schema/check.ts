@@ -3,7 +3,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../../core/types.js';
 import { describeProblems, formatPath, type Segment } from './errors.js';
-import { newAjv, type SchemaMode, type SchemaRegistry } from './registry.js';
+import { newAjv, SchemaRegistry, type SchemaMode } from './registry.js';
 
 /**
  * What a document is in its repository. `object`: a resource a kustomization (or a plain/Flux dir) deploys as is;
@@ -98,6 +98,18 @@ export function checkSchema(value: unknown, options: SchemaCheckOptions): Proble
     ];
   }
   if (options.role === 'data') return [];
+  const replacement = options.registry.removedApi(apiVersion, kind);
+  if (replacement !== undefined) {
+    return [
+      {
+        rule: 'schema/removed-api',
+        severity: 'error',
+        path: ['apiVersion'],
+        atKey: false,
+        message: `${apiVersion} ${kind} is not served by Kubernetes ${SchemaRegistry.kubernetesVersion()}${replacement ? `; use ${replacement}` : ''}`,
+      },
+    ];
+  }
   const schema = options.registry.lookup(apiVersion, kind);
   if (!schema) {
     const others = options.registry.otherVersions(apiVersion, kind);

@@ -24,6 +24,8 @@ const SCHEMA_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 interface BuiltinIndex {
   kubernetesVersion: string;
   kinds: Record<string, string>;
+  /** Built-in API versions the pinned release no longer serves → the version that replaced them (or null). */
+  notServed: Record<string, string | null>;
 }
 
 const always: Format = { validate: () => true };
@@ -149,6 +151,11 @@ class BuiltinSchemas {
   keys(): string[] {
     return Object.keys(this.loadIndex().kinds);
   }
+
+  notServed(key: string): string | null | undefined {
+    const index = this.loadIndex();
+    return Object.hasOwn(index.notServed, key) ? index.notServed[key] : undefined;
+  }
 }
 
 const BUILTIN = new BuiltinSchemas();
@@ -185,6 +192,15 @@ export class SchemaRegistry {
   lookup(apiVersion: string, kind: string): KindSchema | undefined {
     const key = `${apiVersion}/${kind}`;
     return this.crds.get(key) ?? BUILTIN.lookup(key);
+  }
+
+  /**
+   * For a built-in API version the pinned Kubernetes release no longer serves: the version to use instead
+   * (null when the kind is gone altogether). Undefined when the API version is served or unknown.
+   */
+  removedApi(apiVersion: string, kind: string): string | null | undefined {
+    const key = `${apiVersion}/${kind}`;
+    return this.crds.has(key) ? undefined : BUILTIN.notServed(key);
   }
 
   kustomization(): KindSchema {

@@ -49,7 +49,7 @@ export function shannonEntropy(value: string): number {
   return entropy;
 }
 
-function literalCredential(key: string, value: string): boolean {
+export function literalCredential(key: string, value: string): boolean {
   if (isPlaceholder(value) || /^(true|false|yes|no|on|off)$/i.test(value)) return false;
   if (PASSWORD_KEY.test(key)) return value.length >= 4 && !/^\/|^\w+:\/\/[^@]*$/.test(value);
   if (TOKEN_KEY.test(key)) {
@@ -63,7 +63,7 @@ function problem(rule: string, path: Segment[], message: string): Problem {
 }
 
 function hitProblem(path: Segment[], hit: SecretHit, where = ''): Problem {
-  return problem(hit.rule, path, `${hit.what}${where} (${hit.hint}); keep it out of Git: use a SealedSecret, an ExternalSecret or SOPS`);
+  return problem(hit.rule, path, `${hit.what}${where}, ${hit.hint}; keep it out of Git: use a SealedSecret, an ExternalSecret or SOPS`);
 }
 
 export function scanSecrets(value: unknown): Problem[] {
@@ -93,7 +93,7 @@ export function scanSecrets(value: unknown): Problem[] {
       for (const field of ['token', 'password', 'client-key-data']) {
         const secret = user?.[field];
         if (typeof secret === 'string' && !isPlaceholder(secret)) {
-          problems.push(problem('secret/kubeconfig', ['users', index, 'user', field], `kubeconfig credential (${mask(secret)})`));
+          problems.push(problem('secret/kubeconfig', ['users', index, 'user', field], `kubeconfig credential ${mask(secret)}`));
         }
       }
     });
@@ -123,7 +123,7 @@ function secretObject(secret: Record<string, unknown>): Problem[] {
             problem(
               'secret/sops-unencrypted',
               path,
-              `left in plain text in a SOPS-encrypted Secret (${mask(text)}); check encrypted_regex / unencrypted_suffix in .sops.yaml`,
+              `left in plain text in a SOPS-encrypted Secret ${mask(text)}; check encrypted_regex / unencrypted_suffix in .sops.yaml`,
             ),
           );
         }
@@ -167,7 +167,7 @@ function sealedSecret(object: Record<string, unknown>): Problem[] {
       problem(
         'secret/sealed-secret-plaintext',
         path,
-        `is not kubeseal ciphertext (${decoded !== undefined ? `base64 of ${Buffer.byteLength(decoded)} bytes` : mask(raw)}); seal the value with kubeseal`,
+        `is not kubeseal ciphertext (${decoded !== undefined ? `base64 of ${Buffer.byteLength(decoded)} bytes` : `${raw.length} characters, not base64`}); seal the value with kubeseal`,
       ),
     );
   }
@@ -189,7 +189,7 @@ function scanLeaves(node: unknown, path: Segment[], skip: Set<string>, quiet = f
           problem(
             'secret/literal-credential',
             at,
-            `a literal value for a credential (${mask(value)}); reference a Secret (secretKeyRef, valueFrom) instead`,
+            `a literal value for a credential ${mask(value)}; reference a Secret (secretKeyRef, valueFrom) instead`,
           ),
         );
       }
