@@ -324,12 +324,24 @@ async function probe(schema: Schema, source: KindSource): Promise<void> {
   };
   const probeString = (node: Schema, path: Segment[]) => {
     for (const e of [...errorsAt(path, '\u0001~ ?'), ...errorsAt(path, '')]) {
-      if (e.keyword === 'pattern' && typeof e.params.pattern === 'string') node.pattern = e.params.pattern;
+      // Patterns written for Go's RE2 (`(?i)…`) are not JavaScript regular expressions; those stay unchecked.
+      if (e.keyword === 'pattern' && typeof e.params.pattern === 'string' && isJsPattern(e.params.pattern)) {
+        node.pattern = e.params.pattern;
+      }
       if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) node.enum = e.params.allowedValues;
       if (e.keyword === 'minLength' && typeof e.params.limit === 'number') node.minLength = e.params.limit;
     }
   };
   visit(schema, []);
+}
+
+export function isJsPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function setIn(target: Record<string, unknown>, path: Segment[], value: unknown): void {

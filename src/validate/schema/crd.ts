@@ -73,6 +73,9 @@ function strict(node: unknown): unknown {
       out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strict(v)]));
     } else if ((key === 'items' || key === 'additionalProperties' || key === 'not') && isObject(value)) {
       out[key] = strict(value);
+    } else if (key === 'pattern' && typeof value === 'string' && !isJsPattern(value)) {
+      // RE2-only syntax (`(?i)`) cannot be checked with JavaScript regular expressions: left unchecked.
+      continue;
     } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
       // Structural schemas use anyOf/oneOf for value checks only; their branches never declare new fields.
       out[key] = value.map((branch) => stripTypes(strict(branch)));
@@ -95,6 +98,15 @@ function strict(node: unknown): unknown {
     out.additionalProperties = false;
   }
   return out;
+}
+
+function isJsPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** anyOf/oneOf branches of structural schemas may only constrain values; strictness comes from the parent. */

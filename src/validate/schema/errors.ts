@@ -59,11 +59,13 @@ export function describeProblems(
   const unions = new Set(
     errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.instancePath),
   );
+  const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
     if (unions.has(error.instancePath) && /\/(anyOf|oneOf)\/\d+\//.test(error.schemaPath)) continue;
     if (error.keyword === 'if') continue; // the `then`/`else` error that follows says what is wrong
+    if (error.keyword === 'format' && typed.has(error.instancePath)) continue; // "must be integer" says it
     const problem = describe(error, data, options);
     const key = `${problem.rule}|${formatPath(problem.path)}|${problem.message}`;
     if (seen.has(key)) continue;
