@@ -108,11 +108,13 @@ function useUniqueDefinitionNames(): void {
 
 function main(): void {
   useUniqueDefinitionNames();
-  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  // --out DIR: write elsewhere; --only KEY,KEY: just these kinds (`apps/v1/Deployment`), to check reproducibility.
+  const { values } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } } });
   const out = values.out ?? join(ROOT, 'schemas', 'kubernetes');
+  const only = values.only ? new Set(values.only.split(',')) : undefined;
   const versions = checkPins();
-  const kinds = discoverKinds();
-  const work = join(ROOT, '.tmp', 'schema-generator');
+  const kinds = discoverKinds().filter((k) => !only || only.has(`${k.apiVersion}/${k.kind}`));
+  const work = join(ROOT, '.tmp', `schema-generator-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   writeFileSync(
@@ -178,6 +180,7 @@ function main(): void {
         2,
       )}\n`,
     );
+    rmSync(work, { recursive: true, force: true });
     process.stderr.write(
       `schemas: ${Object.keys(index).length} kinds, ${(bytes / 1024 / 1024).toFixed(1)} MiB, in ${relative(ROOT, out)}\n`,
     );

@@ -131,7 +131,8 @@ const DETECTORS: Detector[] = [
       return found;
     },
   },
-  regexDetector('secret/aws-access-key', 'AWS access key id', /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/, lead(4)),
+  // AWS documents its example keys with an EXAMPLE suffix (AKIAIOSFODNN7EXAMPLE); those are not credentials.
+  regexDetector('secret/aws-access-key', 'AWS access key id', /\b((?:AKIA|ASIA|ABIA|ACCA)(?![A-Z2-7]{9}EXAMPLE)[A-Z2-7]{16})\b/, lead(4)),
   regexDetector(
     'secret/aws-secret-key',
     'AWS secret access key',
