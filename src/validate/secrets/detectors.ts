@@ -22,7 +22,12 @@ const PLACEHOLDER =
 
 /** Templates and placeholders (`${DB_PASSWORD}`, `{{ .password }}`, `<password>`) are not secrets. */
 export function isPlaceholder(value: string): boolean {
-  return value.trim() === '' || PLACEHOLDER.test(value) || /\{\{[\s\S]*\}\}|\$\{[A-Za-z_][\w.]*\}/.test(value);
+  return (
+    value.trim() === '' ||
+    PLACEHOLDER.test(value) ||
+    /\{\{[\s\S]*\}\}|\$\{[A-Za-z_][\w.]*\}/.test(value) ||
+    /^\$__(?:file|env|vault)\{[^}]+\}$/.test(value) // Grafana's indirections
+  );
 }
 
 interface Detector {
