@@ -120,14 +120,24 @@ function main(): void {
   writeFileSync(
     join(work, 'entry.ts'),
     kinds
-      .map((k, i) => `import type { ${k.iface} as T${i} } from '${k.pkg}/${k.file.replace(/\.d\.ts$/, '')}';\n` +
-        `export interface K${i} extends T${i} {}\n`)
+      .map(
+        (k, i) =>
+          `import type { ${k.iface} as T${i} } from '${k.pkg}/${k.file.replace(/\.d\.ts$/, '')}';\n` +
+          `export interface K${i} extends T${i} {}\n`,
+      )
       .join(''),
   );
   writeFileSync(
     join(work, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+      },
       files: ['entry.ts'],
     }),
   );
@@ -185,10 +195,12 @@ function main(): void {
       `schemas: ${Object.keys(index).length} kinds, ${(bytes / 1024 / 1024).toFixed(1)} MiB, in ${relative(ROOT, out)}\n`,
     );
   };
-  run().catch((error: unknown) => {
-    process.stderr.write(`schemas: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  });
+  run()
+    .finally(() => rmSync(work, { recursive: true, force: true }))
+    .catch((error: unknown) => {
+      process.stderr.write(`schemas: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    });
 }
 
 /** The versions installed must be exactly the ones package.json pins: a schema set is reproducible or useless. */
@@ -252,7 +264,10 @@ function normalise(generated: Schema, rootName: string): Schema {
       definitions[name] = { type: ['integer', 'string'] };
     } else if (name === 'IoK8sApimachineryPkgApiResourceQuantity') {
       definitions[name] = { type: ['string', 'number'], pattern: QUANTITY_PATTERN };
-    } else if (FREE_FORM.has(name) || (def.type === 'object' && !def.properties && def.additionalProperties === false)) {
+    } else if (
+      FREE_FORM.has(name) ||
+      (def.type === 'object' && !def.properties && def.additionalProperties === false)
+    ) {
       // An interface without members is how the declarations spell "any JSON" (x-kubernetes-preserve-unknown-fields).
       definitions[name] = {};
     }
@@ -316,7 +331,9 @@ async function probe(schema: Schema, source: KindSource): Promise<void> {
   const probeNumber = (node: Schema, path: Segment[], types: string[]) => {
     const fraction = errorsAt(path, 1.5);
     const integer = fraction.some(
-      (e) => (e.keyword === 'type' && e.params.type === 'integer') || (e.keyword === 'format' && /int/.test(String(e.params.format))),
+      (e) =>
+        (e.keyword === 'type' && e.params.type === 'integer') ||
+        (e.keyword === 'format' && /int/.test(String(e.params.format))),
     );
     if (integer) node.type = types.length === 1 ? 'integer' : types.map((t) => (t === 'number' ? 'integer' : t));
     for (const e of [...errorsAt(path, 2 ** 40), ...errorsAt(path, -(2 ** 40))]) {

@@ -198,7 +198,10 @@ describe('invalid manifests', () => {
     [
       'JSON 6902 patch: replace without a value',
       `- op: replace\n  path: /spec/replicas\n- op: rmove\n  path: /spec/x\n`,
-      ['[0].value: required field is missing', '[1].op: must be one of add, remove, replace, move, copy, test, got "rmove"'],
+      [
+        '[0].value: required field is missing',
+        '[1].op: must be one of add, remove, replace, move, copy, test, got "rmove"',
+      ],
     ],
   ])('%s', (_name, yaml, expected) => {
     expect(problemsOf(yaml)).toEqual(expected);
@@ -308,9 +311,15 @@ spec:
   it('makes the CRD schema strict, keeping its free-form and int-or-string fields', () => {
     const registry = registryWithCrd();
     const widget = (spec: string) =>
-      problemsOf(`apiVersion: acme.io/v1\nkind: Widget\nmetadata: { name: w, labels: { a: b } }\nspec:\n${spec}`, 'object', registry);
+      problemsOf(
+        `apiVersion: acme.io/v1\nkind: Widget\nmetadata: { name: w, labels: { a: b } }\nspec:\n${spec}`,
+        'object',
+        registry,
+      );
     expect(widget('  size: 2\n  port: http\n  color: red\n  settings: { anything: [1, 2] }\n')).toEqual([]);
-    expect(widget('  size: 2\n  port: 8080\n  template: { apiVersion: v1, kind: Pod, metadata: { name: p } }\n')).toEqual([]);
+    expect(
+      widget('  size: 2\n  port: 8080\n  template: { apiVersion: v1, kind: Pod, metadata: { name: p } }\n'),
+    ).toEqual([]);
     expect(widget('  size: 0\n  sise: 2\n  color: green\n')).toEqual([
       'spec.sise: unknown field (did you mean size?)',
       'spec.size: must be >= 1, got 0',
@@ -324,9 +333,18 @@ spec:
 
   it('takes precedence over the bundled schema of the same kind (the cluster runs that version)', () => {
     const registry = new SchemaRegistry();
-    const flux = crd.replace(/acme\.io/g, 'helm.toolkit.fluxcd.io').replace(/Widget/g, 'HelmRelease').replace('name: v1\n', 'name: v2\n');
+    const flux = crd
+      .replace(/acme\.io/g, 'helm.toolkit.fluxcd.io')
+      .replace(/Widget/g, 'HelmRelease')
+      .replace('name: v1\n', 'name: v2\n');
     registry.addCrd(parseYaml('crd.yaml', flux).documents[0]!.value);
-    expect(problemsOf(`apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n${meta}spec: { size: 3 }\n`, 'object', registry)).toEqual([]);
+    expect(
+      problemsOf(
+        `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n${meta}spec: { size: 3 }\n`,
+        'object',
+        registry,
+      ),
+    ).toEqual([]);
   });
 
   it('is found by envgate validate among the files it checks', () => {
@@ -358,7 +376,13 @@ describe('unknown kinds by environment class', () => {
 describe('checkDocument', () => {
   it('runs schema and secret checks together', () => {
     const problems = checkDocument(
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { token: 'kj3h4k5j6h7g8f9d0s1a' }, tpye: 'Opaque' },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 's' },
+        stringData: { token: 'kj3h4k5j6h7g8f9d0s1a' },
+        tpye: 'Opaque',
+      },
       { registry: new SchemaRegistry(), role: 'object', file: 's.yaml', unknownKindSeverity: 'warning' },
     );
     expect(problems.map((p) => p.rule)).toEqual(['schema/unknown-field', 'secret/plain-secret']);

@@ -25,8 +25,13 @@ const indent = (text: string, spaces: number) =>
     .map((line) => ' '.repeat(spaces) + line)
     .join('\n');
 
-const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
-const openssh = ['-----BEGIN OPENSSH', 'PRIVATE KEY-----'].join(' ') + `\n${random(70)}\n${random(70)}\n-----END OPENSSH PRIVATE KEY-----\n`;
+const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+  type: 'pkcs1',
+  format: 'pem',
+}) as string;
+const openssh =
+  ['-----BEGIN OPENSSH', 'PRIVATE KEY-----'].join(' ') +
+  `\n${random(70)}\n${random(70)}\n-----END OPENSSH PRIVATE KEY-----\n`;
 const planted = {
   pem,
   openssh,
@@ -42,7 +47,11 @@ const planted = {
   kubeToken: random(40),
   azureKey: `${random(86)}==`,
   bootstrap: `${random(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}.${random(15, 'abcdefghijklmnopqrstuvwxyz')}7`,
-  jwt: [b64url('{"alg":"RS256","kid":"k1"}'), b64url('{"sub":"system:serviceaccount:ci:deployer","exp":1893456000}'), random(43)].join('.'),
+  jwt: [
+    b64url('{"alg":"RS256","kid":"k1"}'),
+    b64url('{"sub":"system:serviceaccount:ci:deployer","exp":1893456000}'),
+    random(43),
+  ].join('.'),
   sealedPlain: random(14),
   envPassword: random(14),
   sopsLeftover: random(16),
@@ -222,7 +231,10 @@ describe('look-alikes that are not secrets', () => {
     ['a templated URL', 'postgres://{{ .user }}:{{ .password }}@db/app'],
     ['a Flux substitution', 'postgres://app:${DB_PASSWORD}@db/app'],
     ['AWS documentation key', 'AKIAIOSFODNN7EXAMPLE'],
-    ['a public certificate', '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUYz5yZ3J0c2VydmljZS1leGFtcGxl\n-----END CERTIFICATE-----'],
+    [
+      'a public certificate',
+      '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUYz5yZ3J0c2VydmljZS1leGFtcGxl\n-----END CERTIFICATE-----',
+    ],
     ['a DNS name with a dot', 'orders.svcclusterlocal01'],
   ])('%s', (_name, value) => {
     expect(detectSecrets(value)).toEqual([]);
@@ -246,7 +258,12 @@ describe('look-alikes that are not secrets', () => {
         kind: 'Secret',
         metadata: { name: 's' },
         stringData: { password: sops('x') },
-        sops: { mac: sops('m'), age: [{ recipient: 'age1x', enc: '-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----' }] },
+        sops: {
+          mac: sops('m'),
+          age: [
+            { recipient: 'age1x', enc: '-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----' },
+          ],
+        },
       }),
     ).toEqual([]);
     expect(
@@ -263,7 +280,14 @@ describe('look-alikes that are not secrets', () => {
   });
 
   it('treats templates and placeholders as placeholders', () => {
-    for (const value of ['${DB_PASSWORD}', '{{ .Values.password }}', '<your-password>', '********', 'changeme', '$__file{/x}']) {
+    for (const value of [
+      '${DB_PASSWORD}',
+      '{{ .Values.password }}',
+      '<your-password>',
+      '********',
+      'changeme',
+      '$__file{/x}',
+    ]) {
       expect(isPlaceholder(value), value).toBe(true);
     }
     expect(isPlaceholder(planted.dbPassword)).toBe(false);
@@ -282,7 +306,9 @@ describe('secrets.allow', () => {
       ...DEFAULTS,
       config: {
         ...defaultConfig(),
-        secrets: { allow: [{ path: 'test-fixtures/**', rule: 'secret/plain-secret', reason: 'dummy data for the e2e tests' }] },
+        secrets: {
+          allow: [{ path: 'test-fixtures/**', rule: 'secret/plain-secret', reason: 'dummy data for the e2e tests' }],
+        },
       },
     };
     const findings = validateFiles(['apps/db.yaml', 'test-fixtures/db.yaml'], allowDir, config);
@@ -290,7 +316,12 @@ describe('secrets.allow', () => {
       'stringData.password: a Secret with a plain value (14 bytes) is a secret in Git; commit a SealedSecret, an ExternalSecret or a SOPS-encrypted Secret instead';
     expect(findings.map((f) => [f.file, f.severity, f.rule, f.message])).toEqual([
       ['apps/db.yaml', 'error', 'secret/plain-secret', message],
-      ['test-fixtures/db.yaml', 'info', 'secret/plain-secret', `allowed by secrets.allow (dummy data for the e2e tests): ${message}`],
+      [
+        'test-fixtures/db.yaml',
+        'info',
+        'secret/plain-secret',
+        `allowed by secrets.allow (dummy data for the e2e tests): ${message}`,
+      ],
     ]);
   });
 });

@@ -11,7 +11,7 @@ import { SchemaRegistry } from '../validate/schema/registry.js';
 import { unknownKindSeverity } from '../validate/stage.js';
 import { describeValue, parseYaml, type ParsedYaml } from '../validate/yaml.js';
 import { readConfigFile } from './check.js';
-import { EXIT, InputError, oneOf, parseCommandArgs, UsageError, type CliIO, type Command } from './command.js';
+import { EXIT, InputError, oneOf, parseCommandArgs, UsageError, type Command } from './command.js';
 
 export const validateCommand: Command = {
   name: 'validate',

@@ -17,7 +17,8 @@ export interface DocumentCheckOptions {
   unknownKindSeverity: Severity;
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function checkDocument(value: unknown, options: DocumentCheckOptions): Problem[] {
   const problems = checkSchema(value, options);

@@ -11,7 +11,8 @@ export function isKustomizationPath(path: string): boolean {
   return (KUSTOMIZATION_NAMES as readonly string[]).includes(posix.basename(path));
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 /** A generator (secretGenerator/configMapGenerator) entry, for mapping a generated object back to its source. */

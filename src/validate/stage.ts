@@ -7,7 +7,7 @@ import type { EnvironmentClass, Finding, RepoSnapshot, Severity } from '../core/
 import type { KubeObject, RenderedRoot } from '../render/types.js';
 import { applyAllowances, checkDocument, problemFindings, resourceOf } from './document.js';
 import { isKustomizationPath, KustomizeIndex } from './kustomize-refs.js';
-import { valueAt, type Problem } from './schema/check.js';
+import { valueAt, type DocumentRole, type Problem } from './schema/check.js';
 import { SchemaRegistry } from './schema/registry.js';
 import { parseYaml, positionOf, type ParsedDocument, type ParsedYaml } from './yaml.js';
 
@@ -21,6 +21,7 @@ export function unknownKindSeverity(envClass: EnvironmentClass | undefined): Sev
 interface SourceDoc {
   parsed: ParsedYaml;
   doc: ParsedDocument;
+  role: DocumentRole;
 }
 
 export const validateStage: Stage = {
@@ -62,7 +63,7 @@ function validateReview(ctx: ReviewContext): Finding[] {
       const resource = resourceOf(doc.value);
       if (resource) {
         const key = `${resource.kind}/${resource.name}`;
-        sources.set(key, [...(sources.get(key) ?? []), { parsed, doc }]);
+        sources.set(key, [...(sources.get(key) ?? []), { parsed, doc, role }]);
       }
       const problems = checkDocument(doc.value, {
         registry,
@@ -81,7 +82,9 @@ function validateReview(ctx: ReviewContext): Finding[] {
   }
 
   for (const root of ctx.rendered) {
-    findings.push(...validateRendered(root, registry, sources, index, reported, unknownKindSeverity(classOf(root.env))));
+    findings.push(
+      ...validateRendered(root, registry, sources, index, reported, unknownKindSeverity(classOf(root.env))),
+    );
   }
   return findings;
 }
@@ -166,7 +169,7 @@ function validateRendered(
       const result: Finding = {
         ...finding,
         severity: preExisting && p.severity === 'error' ? 'warning' : p.severity,
-        message: preExisting ? `${p.message} (already so before this change)` : finding.message,
+        message: preExisting ? `${finding.message} (already so before this change)` : finding.message,
         ...(resource ? { resource } : {}),
         ...(root.env ? { env: root.env } : {}),
       };
@@ -197,8 +200,13 @@ function locate(
     }
   }
   const base = { rule: problem.rule, severity: problem.severity, message: problem.message };
-  const holding = candidates.find((c) => valueAt(c.doc.value, problem.path) !== undefined);
-  const source = holding ?? candidates[0];
+  // A patch holds the fields it sets, not the whole object: a missing field is never the patch's doing.
+  const wholeObjects = candidates.filter((c) => c.role !== 'patch');
+  const holding =
+    problem.rule === 'schema/required-field'
+      ? undefined
+      : candidates.find((c) => valueAt(c.doc.value, problem.path) !== undefined);
+  const source = holding ?? wholeObjects[0];
   if (source) {
     const at = positionOf(source.parsed, source.doc, problem.path, { key: problem.atKey });
     return { ...base, file: source.parsed.path, line: at.line, column: at.column };

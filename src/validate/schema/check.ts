@@ -79,7 +79,8 @@ function jsonPatchSchema(): ValidateFunction {
 export function checkSchema(value: unknown, options: SchemaCheckOptions): Problem[] {
   if (isJsonPatch(value)) return run(jsonPatchSchema(), value, false);
   if (!isMapping(value)) return [];
-  if (isKustomization(value, options.file)) return run(options.registry.kustomization().validator('full'), value, false);
+  if (isKustomization(value, options.file))
+    return run(options.registry.kustomization().validator('full'), value, false);
   const { apiVersion, kind } = value;
   const hasApiVersion = typeof apiVersion === 'string' && apiVersion !== '';
   const hasKind = typeof kind === 'string' && kind !== '';
@@ -136,7 +137,9 @@ function run(validate: ValidateFunction, value: unknown, hideValues: boolean): P
   let problems = describeProblems(validate.errors ?? [], prepared.data, { hideValues });
   if (prepared.sops) {
     // SOPS replaces encrypted values of every type with ENC[…] strings; their real type cannot be checked.
-    problems = problems.filter((p) => !(p.rule === 'schema/invalid-value' && isSopsValue(valueAt(prepared.data, p.path))));
+    problems = problems.filter(
+      (p) => !(p.rule === 'schema/invalid-value' && isSopsValue(valueAt(prepared.data, p.path))),
+    );
   }
   return problems.map((p) => ({ ...p, severity: 'error' as const }));
 }

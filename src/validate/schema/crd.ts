@@ -49,7 +49,10 @@ export function crdSchemas(crd: unknown): CrdSchema[] {
   }
   return versions
     .filter((v) => isObject(v.schema))
-    .map((v) => ({ key: `${group}/${v.name}/${kind}`, schema: strictRoot(v.schema as Node, `${group}/${v.name}`, kind) }));
+    .map((v) => ({
+      key: `${group}/${v.name}/${kind}`,
+      schema: strictRoot(v.schema as Node, `${group}/${v.name}`, kind),
+    }));
 }
 
 function strictRoot(schema: Node, apiVersion: string, kind: string): object {

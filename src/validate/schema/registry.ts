@@ -29,7 +29,10 @@ interface BuiltinIndex {
 }
 
 const always: Format = { validate: () => true };
-const int32: Format = { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 };
+const int32: Format = {
+  type: 'number',
+  validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+};
 const int64: Format = { type: 'number', validate: (n: number) => Number.isInteger(n) && Number.isSafeInteger(n) };
 
 /** OpenAPI and Kubernetes formats. Only integer widths are checked; the rest are accepted as Kubernetes mostly does. */
@@ -71,7 +74,14 @@ const FORMATS: Record<string, Format> = Object.fromEntries([
 ]);
 
 export function newAjv(): Ajv {
-  return new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, formats: FORMATS, logger: false });
+  return new Ajv({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    allowUnionTypes: true,
+    formats: FORMATS,
+    logger: false,
+  });
 }
 
 /** A partial schema: the same fields and types, no required fields (patches and raw files are partial). */
@@ -183,7 +193,13 @@ export class SchemaRegistry {
     for (const crd of schemas) {
       this.crds.set(
         crd.key,
-        new LazySchema(crd.key, 'crd', () => crd.schema, () => (this.crdAjv ??= newAjv()), source),
+        new LazySchema(
+          crd.key,
+          'crd',
+          () => crd.schema,
+          () => (this.crdAjv ??= newAjv()),
+          source,
+        ),
       );
     }
     return { keys: schemas.map((s) => s.key) };

@@ -70,9 +70,10 @@ const DETECTORS: Detector[] = [
       }
       // A truncated key (no END line, or one line of a multi-line value) is still a key.
       if (found.length === 0) {
-        const begin = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----\s*[A-Za-z0-9+/=\s]{32,}/.exec(
-          text,
-        );
+        const begin =
+          /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----\s*[A-Za-z0-9+/=\s]{32,}/.exec(
+            text,
+          );
         if (begin) found.push({ value: begin[0], prefix: `-----BEGIN ${begin[1]}-----` });
       }
       if (/^PuTTY-User-Key-File-\d: /m.test(text) && /^Private-Lines: \d+/m.test(text)) {
@@ -123,7 +124,9 @@ const DETECTORS: Detector[] = [
     what: 'connection string with a password',
     find(text) {
       const found: { value: string; prefix?: string }[] = [];
-      for (const match of text.matchAll(/\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:@/?#"'`]{1,256}):([^\s@/?#"'`]{1,256})@[\w.[-]/gi)) {
+      for (const match of text.matchAll(
+        /\b([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:@/?#"'`]{1,256}):([^\s@/?#"'`]{1,256})@[\w.[-]/gi,
+      )) {
         const password = match[3]!;
         if (isPlaceholder(password) || isPlaceholder(match[2]!)) continue;
         found.push({ value: password, prefix: `${match[1]}://${'…'}` });
@@ -137,7 +140,12 @@ const DETECTORS: Detector[] = [
     },
   },
   // AWS documents its example keys with an EXAMPLE suffix (AKIAIOSFODNN7EXAMPLE); those are not credentials.
-  regexDetector('secret/aws-access-key', 'AWS access key id', /\b((?:AKIA|ASIA|ABIA|ACCA)(?![A-Z2-7]{9}EXAMPLE)[A-Z2-7]{16})\b/, lead(4)),
+  regexDetector(
+    'secret/aws-access-key',
+    'AWS access key id',
+    /\b((?:AKIA|ASIA|ABIA|ACCA)(?![A-Z2-7]{9}EXAMPLE)[A-Z2-7]{16})\b/,
+    lead(4),
+  ),
   regexDetector(
     'secret/aws-secret-key',
     'AWS secret access key',
@@ -145,11 +153,7 @@ const DETECTORS: Detector[] = [
   ),
   regexDetector('secret/gcp-api-key', 'Google API key', /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/, lead(4)),
   regexDetector('secret/azure-storage-key', 'Azure storage account key', /AccountKey=([A-Za-z0-9+/]{86}==)/),
-  regexDetector(
-    'secret/azure-sas-token',
-    'Azure shared access signature',
-    /[?&]sig=([A-Za-z0-9%+/]{43,}(?:%3D|=)*)/,
-  ),
+  regexDetector('secret/azure-sas-token', 'Azure shared access signature', /[?&]sig=([A-Za-z0-9%+/]{43,}(?:%3D|=)*)/),
   regexDetector(
     'secret/azure-client-secret',
     'Azure AD client secret',
@@ -163,7 +167,12 @@ const DETECTORS: Detector[] = [
     /\b((?:glpat|gldt|glrt|glptt|glcbt|glsoat|glffct|glimt|glagent|gloas)-[A-Za-z0-9_-]{20,})\b/,
     (v) => v.slice(0, v.indexOf('-') + 1),
   ),
-  regexDetector('secret/gitlab-token', 'GitLab runner registration token', /\b(GR1348941[A-Za-z0-9_-]{20,})\b/, lead(9)),
+  regexDetector(
+    'secret/gitlab-token',
+    'GitLab runner registration token',
+    /\b(GR1348941[A-Za-z0-9_-]{20,})\b/,
+    lead(9),
+  ),
   regexDetector('secret/slack-token', 'Slack token', /\b(xox[abposr]-[A-Za-z0-9-]{10,})\b/, lead(5)),
   regexDetector(
     'secret/slack-webhook',
@@ -180,7 +189,12 @@ const DETECTORS: Detector[] = [
     /\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})\b/,
     lead(3),
   ),
-  regexDetector('secret/anthropic-key', 'Anthropic API key', /\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})/, lead(7)),
+  regexDetector(
+    'secret/anthropic-key',
+    'Anthropic API key',
+    /\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})/,
+    lead(7),
+  ),
   regexDetector('secret/sendgrid-key', 'SendGrid API key', /\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b/, lead(3)),
   regexDetector('secret/vault-token', 'HashiCorp Vault token', /\b(hv[sb]\.[A-Za-z0-9_-]{90,})\b/, lead(4)),
   regexDetector(
@@ -219,7 +233,8 @@ export function detectSecrets(text: string): SecretHit[] {
   return hits;
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Credential values of a kubeconfig (`users[].user`): tokens, passwords, client keys, auth-provider tokens. */
 export function kubeconfigCredentials(config: unknown): string[] {

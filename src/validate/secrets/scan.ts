@@ -7,7 +7,8 @@ import { formatPath, type Segment } from '../schema/errors.js';
 import { SOPS_VALUE } from '../schema/check.js';
 import { detectSecrets, isPlaceholder, mask, type SecretHit } from './detectors.js';
 
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -63,7 +64,11 @@ function problem(rule: string, path: Segment[], message: string): Problem {
 }
 
 function hitProblem(path: Segment[], hit: SecretHit, where = ''): Problem {
-  return problem(hit.rule, path, `${hit.what}${where}, ${hit.hint}; keep it out of Git: use a SealedSecret, an ExternalSecret or SOPS`);
+  return problem(
+    hit.rule,
+    path,
+    `${hit.what}${where}, ${hit.hint}; keep it out of Git: use a SealedSecret, an ExternalSecret or SOPS`,
+  );
 }
 
 export function scanSecrets(value: unknown): Problem[] {
@@ -93,7 +98,9 @@ export function scanSecrets(value: unknown): Problem[] {
       for (const field of ['token', 'password', 'client-key-data']) {
         const secret = user?.[field];
         if (typeof secret === 'string' && !isPlaceholder(secret)) {
-          problems.push(problem('secret/kubeconfig', ['users', index, 'user', field], `kubeconfig credential ${mask(secret)}`));
+          problems.push(
+            problem('secret/kubeconfig', ['users', index, 'user', field], `kubeconfig credential ${mask(secret)}`),
+          );
         }
       }
     });
@@ -181,7 +188,10 @@ function scanLeaves(node: unknown, path: Segment[], skip: Set<string>, quiet = f
     if (typeof value === 'string') {
       if (SOPS_VALUE.test(value)) return;
       const hits = detectSecrets(value);
-      const decoded = hits.length === 0 && /^(?:LS0tLS1CRUdJT|ey)[A-Za-z0-9+/=\s]{16,}$/.test(value) ? decodeBase64(value) : undefined;
+      const decoded =
+        hits.length === 0 && /^(?:LS0tLS1CRUdJT|ey)[A-Za-z0-9+/=\s]{16,}$/.test(value)
+          ? decodeBase64(value)
+          : undefined;
       const allHits = decoded ? detectSecrets(decoded) : hits;
       for (const hit of allHits) problems.push(hitProblem(at, hit, decoded ? ' (base64-encoded)' : ''));
       if (allHits.length === 0 && key !== undefined && !quiet && literalCredential(key, value)) {
