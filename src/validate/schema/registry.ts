@@ -73,12 +73,18 @@ const FORMATS: Record<string, Format> = Object.fromEntries([
   ].map((name) => [name, always] as const),
 ]);
 
+/**
+ * Compiling is what costs at start-up (a Deployment schema holds the whole PodSpec): not inlining $refs and
+ * skipping ajv's code optimiser compile 2–3× faster, and validation stays far above the throughput target.
+ */
 export function newAjv(): Ajv {
   return new Ajv({
     allErrors: true,
     strict: false,
     verbose: true,
     allowUnionTypes: true,
+    inlineRefs: false,
+    code: { optimize: false },
     formats: FORMATS,
     logger: false,
   });
