@@ -112,6 +112,7 @@ function main(): void {
   const { values } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } } });
   const out = values.out ?? join(ROOT, 'schemas', 'kubernetes');
   const only = values.only ? new Set(values.only.split(',')) : undefined;
+  if (only && !values.out) throw new Error('--only writes a partial set: give --out DIR so schemas/ stays whole');
   const versions = checkPins();
   const kinds = discoverKinds().filter((k) => !only || only.has(`${k.apiVersion}/${k.kind}`));
   const work = join(ROOT, '.tmp', `schema-generator-${process.pid}`);
