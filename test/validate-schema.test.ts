@@ -331,6 +331,15 @@ spec:
     ]);
   });
 
+  it('reports a CRD whose schema cannot be compiled instead of failing the review', () => {
+    const registry = new SchemaRegistry();
+    const broken = crd.replace('size: { type: integer, minimum: 1 }', 'size: { type: integer, minimum: one }');
+    registry.addCrd(parseYaml('crd.yaml', broken).documents[0]!.value, 'crds/widget.yaml');
+    expect(problemsOf(`apiVersion: acme.io/v1\nkind: Widget\n${meta}spec: { size: 2 }\n`, 'object', registry)).toEqual([
+      'the schema for acme.io/v1 Widget (CustomResourceDefinition in crds/widget.yaml) cannot be used, so it was not checked: schema is invalid: data/properties/spec/properties/size/minimum must be number',
+    ]);
+  });
+
   it('takes precedence over the bundled schema of the same kind (the cluster runs that version)', () => {
     const registry = new SchemaRegistry();
     const flux = crd

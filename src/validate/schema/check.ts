@@ -128,7 +128,23 @@ export function checkSchema(value: unknown, options: SchemaCheckOptions): Proble
     ];
   }
   const mode: SchemaMode = options.role === 'patch' ? 'partial' : 'full';
-  return run(schema.validator(mode), value, SECRET_KINDS.has(kind));
+  let validate: ValidateFunction;
+  try {
+    validate = schema.validator(mode);
+  } catch (error) {
+    // A broken schema (a CRD in the repository that is not valid JSON Schema) must not stop the review.
+    const from = schema.source ? ` (CustomResourceDefinition in ${schema.source})` : '';
+    return [
+      {
+        rule: 'schema/invalid-crd',
+        severity: options.unknownKindSeverity,
+        path: ['kind'],
+        atKey: false,
+        message: `the schema for ${apiVersion} ${kind}${from} cannot be used, so it was not checked: ${(error as Error).message.split('\n')[0]}`,
+      },
+    ];
+  }
+  return run(validate, value, SECRET_KINDS.has(kind));
 }
 
 function run(validate: ValidateFunction, value: unknown, hideValues: boolean): Problem[] {
