@@ -191,6 +191,14 @@ describe('invalid manifests', () => {
       ['apiVersion: must be "kustomize.config.k8s.io/v1alpha1", got "kustomize.config.k8s.io/v1beta1"'],
     ],
     [
+      'a kubectl List, item by item',
+      `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n    data: { a: 1 }\n  - apiVersion: example.com/v1\n    kind: Widget\n    metadata: { name: w }\n`,
+      [
+        'items[0].data.a: must be string, got 1',
+        'items[1]: no schema for example.com/v1 Widget, so it was not checked; add its CustomResourceDefinition to the repository so envgate can check it',
+      ],
+    ],
+    [
       'a removed API version',
       `apiVersion: extensions/v1beta1\nkind: Ingress\n${meta}`,
       ['extensions/v1beta1 Ingress is not served by Kubernetes 1.36; use networking.k8s.io/v1'],

@@ -209,6 +209,44 @@ spec:
     expect(ours(result).every((f) => f.env === 'prod')).toBe(true);
   });
 
+  it('reports a secretGenerator literal once: at the literal, not again on the Secret it generates', async () => {
+    const kustomization = `resources: [../../base/app]\nsecretGenerator:\n  - name: db-creds\n    literals:\n      - PASSWORD=${PASSWORD}\n`;
+    const head = { ...HEAD, 'environments/prod/kustomization.yaml': kustomization };
+    const root: RenderedRoot = {
+      path: 'environments/prod',
+      type: 'kustomize',
+      env: 'prod',
+      base: { status: 'absent' },
+      head: {
+        status: 'ok',
+        objects: [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: 'db-creds-7dc9b2mhk4' },
+            data: { PASSWORD: Buffer.from(PASSWORD).toString('base64') },
+          },
+        ],
+        files: ['environments/prod/kustomization.yaml'],
+      },
+    };
+    const input = pr(head, ['environments/prod/kustomization.yaml']);
+    const result = await review({ pr: input, config: loadRepoConfig(input.target) }, [
+      parseStage,
+      renderStage([root]),
+      validateStage,
+    ]);
+    expect(ours(result).map((f) => [f.rule, f.file, f.line, f.message])).toEqual([
+      [
+        'secret/plain-secret',
+        'environments/prod/kustomization.yaml',
+        5,
+        'secretGenerator[0].literals[0]: secretGenerator literal "PASSWORD" puts a plain value in Git (24 chars); use a SealedSecret, an ExternalSecret or SOPS',
+      ],
+    ]);
+    expect(renderJson(result)).not.toContain(PASSWORD);
+  });
+
   it('reports a new problem of a rendered object against the root and resource when no source holds it', async () => {
     const root: RenderedRoot = {
       path: 'environments/dev',

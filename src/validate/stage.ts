@@ -6,7 +6,7 @@ import type { ReviewContext, Stage } from '../core/review.js';
 import type { EnvironmentClass, Finding, RepoSnapshot, Severity } from '../core/types.js';
 import type { KubeObject, RenderedRoot } from '../render/types.js';
 import { applyAllowances, checkDocument, problemFindings, resourceOf } from './document.js';
-import { isKustomizationPath, KustomizeIndex } from './kustomize-refs.js';
+import { isKustomizationPath, KustomizeIndex, type GeneratorRef } from './kustomize-refs.js';
 import { valueAt, type DocumentRole, type Problem } from './schema/check.js';
 import { SchemaRegistry } from './schema/registry.js';
 import { parseYaml, positionOf, type ParsedDocument, type ParsedYaml } from './yaml.js';
@@ -56,6 +56,8 @@ function validateReview(ctx: ReviewContext): Finding[] {
     }
   }
   const reported = new Set<string>();
+  /** `file|index` of secretGenerator entries whose literals were reported in the raw kustomization file. */
+  const literalSecrets = new Set<string>();
   const sources = new Map<string, SourceDoc[]>();
   for (const [path, { parsed, env }] of raw) {
     const role = index.roleOf(path);
@@ -75,6 +77,9 @@ function validateReview(ctx: ReviewContext): Finding[] {
         reported.add(dedupeKey(finding));
         findings.push(finding);
       }
+      for (const p of problems) {
+        if (p.rule.startsWith('secret/') && p.path[0] === 'secretGenerator') literalSecrets.add(`${path}|${p.path[1]}`);
+      }
     }
   }
   for (const finding of crdFindings) {
@@ -83,7 +88,14 @@ function validateReview(ctx: ReviewContext): Finding[] {
 
   for (const root of ctx.rendered) {
     findings.push(
-      ...validateRendered(root, registry, sources, index, reported, unknownKindSeverity(classOf(root.env))),
+      ...validateRendered(
+        root,
+        registry,
+        sources,
+        index,
+        { reported, literalSecrets },
+        unknownKindSeverity(classOf(root.env)),
+      ),
     );
   }
   return findings;
@@ -145,9 +157,10 @@ function validateRendered(
   registry: SchemaRegistry,
   sources: Map<string, SourceDoc[]>,
   index: KustomizeIndex,
-  reported: Set<string>,
+  seen: { reported: Set<string>; literalSecrets: Set<string> },
   severity: Severity,
 ): Finding[] {
+  const { reported, literalSecrets } = seen;
   if (root.head.status !== 'ok') return [];
   const options = { registry, role: 'object' as const, file: root.path, unknownKindSeverity: severity };
   const baseProblems = new Map<string, Set<string>>();
@@ -166,8 +179,9 @@ function validateRendered(
     for (const p of problems) {
       const preExisting = atBase?.has(`${p.rule}|${p.message}`) ?? false;
       const finding = locate(p, object, root, sources, index);
+      const { generator: _generator, ...where } = finding;
       const result: Finding = {
-        ...finding,
+        ...where,
         severity: preExisting && p.severity === 'error' ? 'warning' : p.severity,
         message: preExisting ? `${finding.message} (already so before this change)` : finding.message,
         ...(resource ? { resource } : {}),
@@ -175,6 +189,10 @@ function validateRendered(
       };
       const key = dedupeKey({ ...result, message: finding.message });
       if (reported.has(key)) continue;
+      // A generated Secret whose generator literal was already reported in the changed kustomization file.
+      if (finding.generator && p.rule.startsWith('secret/')) {
+        if (literalSecrets.has(`${finding.file}|${finding.generator.index}`)) continue;
+      }
       reported.add(key);
       findings.push(result);
     }
@@ -189,7 +207,7 @@ function locate(
   root: RenderedRoot,
   sources: Map<string, SourceDoc[]>,
   index: KustomizeIndex,
-): Pick<Finding, 'rule' | 'severity' | 'message' | 'file' | 'line' | 'column'> {
+): Pick<Finding, 'rule' | 'severity' | 'message' | 'file' | 'line' | 'column'> & { generator?: GeneratorRef } {
   const name = object.metadata?.name ?? '';
   let candidates = sources.get(`${object.kind}/${name}`) ?? [];
   if (candidates.length === 0) {
@@ -215,7 +233,12 @@ function locate(
     (g) => g.kind === object.kind && (name === g.name || name.startsWith(`${g.name}-`) || name.includes(g.name)),
   );
   if (generator) {
-    return { ...base, file: generator.file, message: `${generator.field} "${generator.name}": ${problem.message}` };
+    return {
+      ...base,
+      file: generator.file,
+      message: `${generator.field} "${generator.name}": ${problem.message}`,
+      generator,
+    };
   }
   return { ...base, message: `rendered from ${root.path}: ${problem.message}` };
 }

@@ -99,6 +99,19 @@ export function checkSchema(value: unknown, options: SchemaCheckOptions): Proble
     ];
   }
   if (options.role === 'data') return [];
+  if (apiVersion === 'v1' && kind === 'List' && Array.isArray(value.items)) {
+    // `kubectl get -o yaml` writes a List; kubectl and kustomize apply its items one by one.
+    return value.items.flatMap((item, index) =>
+      checkSchema(item, options).map((p) => {
+        const path = ['items', index, ...p.path];
+        const own = `${formatPath(p.path)}: `;
+        const message = p.message.startsWith(own)
+          ? `${formatPath(path)}: ${p.message.slice(own.length)}`
+          : `items[${index}]: ${p.message}`;
+        return { ...p, path, message };
+      }),
+    );
+  }
   const replacement = options.registry.removedApi(apiVersion, kind);
   if (replacement !== undefined) {
     return [
