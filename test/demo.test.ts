@@ -10,9 +10,14 @@ describe('envgate demo', () => {
     expect(result.stdout).toMatch(
       /### envgate · 3 environments · ❌ \d+ errors? · ⏳ approval needed \(staging: 0\/1 @acme\/platform-seniors, prod: 0\/2 @acme\/platform-seniors\)/,
     );
-    expect(result.stdout).toContain(
-      'environments/test/patches/probes.yaml:13 | `yaml/duplicate-key` | duplicate key "periodSeconds"',
-    );
+    // Exactly the planted mistakes: a duplicate key, a typo'd field in a staging patch, a plain Secret in test.
+    const rows = result.stdout.split('\n').filter((line) => /^\| (❌|⚠️|ℹ️) \| /.test(line));
+    expect(rows).toEqual([
+      '| ❌ | environments/staging/patches/rollout.yaml:10 · Deployment checkout-api | `schema/unknown-field` | spec.strategy.rollingUpdate.maxUnavailble: unknown field (did you mean maxUnavailable?) |',
+      '| ❌ | environments/test/db-credentials.yaml:8 · Secret checkout-db-loadtest | `secret/plain-secret` | stringData.password: a Secret with a plain value (17 bytes) is a secret in Git; commit a SealedSecret, an ExternalSecret or a SOPS-encrypted Secret instead |',
+      '| ❌ | environments/test/patches/probes.yaml:13 | `yaml/duplicate-key` | duplicate key "periodSeconds" |',
+    ]);
+    expect(result.stdout).not.toContain('Tr0ub4dor');
     expect(result.stdout).toContain('Not reviewed (outside every environment): `README.md`');
   });
 
