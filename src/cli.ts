@@ -2,9 +2,10 @@
 import { checkCommand } from './commands/check.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './commands/command.js';
 import { demoCommand } from './commands/demo.js';
+import { serveCommand } from './commands/serve.js';
 import { GitError } from './git/local.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, demoCommand, serveCommand];
 
 const USAGE = () => `envgate: a pull-request gate for GitOps repositories
 
