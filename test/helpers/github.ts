@@ -283,10 +283,17 @@ export class GitHubMock {
     return this;
   }
 
+  /** The PR's comments: `comments`, then the one envgate posted through this mock (if any) when listed. */
   comments(comments: Json[] = []): this {
-    this.api.get(`${repoPath}/issues/${PR_NUMBER}/comments`).query({ per_page: '100' }).reply(200, comments);
+    this.api
+      .get(`${repoPath}/issues/${PR_NUMBER}/comments`)
+      .query({ per_page: '100' })
+      .reply(200, () => [...comments, ...this.posted]);
     return this;
   }
+
+  /** envgate's comments created or edited through this mock, as GitHub now holds them. */
+  readonly posted: Json[] = [];
 
   member(login: string, answer: 'active' | 'pending' | 404 | 500): this {
     const scope = this.api.get(`/orgs/${TEAM.org}/teams/${TEAM.slug}/memberships/${login}`);
@@ -305,7 +312,9 @@ export class GitHubMock {
   createComment(id = 7001): this {
     this.api.post(`${repoPath}/issues/${PR_NUMBER}/comments`, this.body).reply(201, () => {
       this.sent.comments.push({ method: 'POST', body: this.last.body });
-      return issueComment({ id, body: this.last.body, user: BOT, at: '2026-11-21T10:00:00Z' });
+      const comment = issueComment({ id, body: this.last.body, user: BOT, at: '2026-11-21T10:00:00Z' });
+      this.posted.push(comment);
+      return comment;
     });
     return this;
   }

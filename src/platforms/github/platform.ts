@@ -9,6 +9,7 @@ import type { SnapshotCache } from '../../git/snapshot-cache.js';
 import { diffSnapshots } from '../../git/snapshot-diff.js';
 import { DEFAULT_TARBALL_LIMITS, readTarball, type TarballLimits } from '../../git/tarball.js';
 import { GATE_NAMES, type GateReport, type Platform, type PlatformPullRequest, type PrRef } from '../types.js';
+import { call, describeApiError } from './api-error.js';
 import { planCheckRun } from './checks.js';
 import { latest, type HeadArrivals } from './head-arrivals.js';
 import { commentSignals, identity, reviewSignals, type GitHubIssueComment } from './signals.js';
@@ -84,13 +85,17 @@ export class GitHubPlatform implements Platform {
 
   async getPullRequest(ref: PrRef): Promise<PlatformPullRequest> {
     const repo = this.repo(ref);
-    const { data: pr } = await this.octokit.rest.pulls.get({ ...repo, pull_number: ref.number });
+    const { data: pr } = await call(`reading pull request #${ref.number}`, () =>
+      this.octokit.rest.pulls.get({ ...repo, pull_number: ref.number }),
+    );
     // The merge-base is what the PR is compared against; the base branch tip is where config and policies live.
-    const { data: compare } = await this.octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${pr.base.ref}...${pr.head.sha}`,
-      per_page: 1,
-    });
+    const { data: compare } = await call(`comparing ${pr.base.ref} with the head`, () =>
+      this.octokit.rest.repos.compareCommitsWithBasehead({
+        ...repo,
+        basehead: `${pr.base.ref}...${pr.head.sha}`,
+        per_page: 1,
+      }),
+    );
     const targetSha = compare.base_commit.sha;
     const baseSha = compare.merge_base_commit.sha;
     const [target, base, head] = await Promise.all(
@@ -126,11 +131,13 @@ export class GitHubPlatform implements Platform {
     const entry = await this.options.snapshots.get(`${ref.repo.toLowerCase()}@${sha}`, async () => {
       // GitHub answers with a redirect to a short-lived codeload URL; fetch follows it and drops the Authorization
       // header on the way (another origin), so the token never leaves api.github.com.
-      const response = await this.octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
-        ...repo,
-        ref: sha,
-        request: { parseSuccessResponseBody: false },
-      });
+      const response = await call(`downloading the archive of ${label}`, () =>
+        this.octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+          ...repo,
+          ref: sha,
+          request: { parseSuccessResponseBody: false },
+        }),
+      );
       const body = response.data as unknown as ReadableStream<Uint8Array>;
       return readTarball(Readable.fromWeb(body), sha, label, this.options.tarballLimits ?? DEFAULT_TARBALL_LIMITS);
     });
@@ -139,11 +146,13 @@ export class GitHubPlatform implements Platform {
 
   /** The PR files API with renames; undefined when it is truncated, so the caller compares the trees instead. */
   private async listChangedFiles(ref: PrRef, expected: number): Promise<ChangedPath[] | undefined> {
-    const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
-      ...this.repo(ref),
-      pull_number: ref.number,
-      per_page: 100,
-    });
+    const files = await call('listing the changed files', () =>
+      this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+        ...this.repo(ref),
+        pull_number: ref.number,
+        per_page: 100,
+      }),
+    );
     if (files.length >= PR_FILES_CAP || files.length < expected) return undefined;
     const changed: ChangedPath[] = [];
     for (const file of files) {
@@ -160,14 +169,16 @@ export class GitHubPlatform implements Platform {
 
   /** See head-arrivals.ts: the latest of this process's record and envgate's own check runs for this head. */
   private async headArrival(ref: PrRef, headSha: string): Promise<string> {
-    const runs = await this.octokit.paginate(this.octokit.rest.checks.listForRef, {
-      ...this.repo(ref),
-      ref: headSha,
-      check_name: GATE_NAMES.approval,
-      app_id: this.options.appId,
-      filter: 'all',
-      per_page: 100,
-    });
+    const runs = await call("listing envgate's check runs on the head", () =>
+      this.octokit.paginate(this.octokit.rest.checks.listForRef, {
+        ...this.repo(ref),
+        ref: headSha,
+        check_name: GATE_NAMES.approval,
+        app_id: this.options.appId,
+        filter: 'all',
+        per_page: 100,
+      }),
+    );
     const externalId = checkRunExternalId(ref);
     const mine = runs.filter((run) => run.external_id === externalId && run.app?.id === this.options.appId);
     const newest = mine.sort((a, b) => b.id - a.id)[0];
@@ -179,7 +190,9 @@ export class GitHubPlatform implements Platform {
   async listApprovalSignals(ref: PrRef): Promise<ApprovalSignal[]> {
     const repo = this.repo(ref);
     const [reviews, comments] = await Promise.all([
-      this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...repo, pull_number: ref.number, per_page: 100 }),
+      call('listing the reviews', () =>
+        this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...repo, pull_number: ref.number, per_page: 100 }),
+      ),
       this.listComments(ref),
     ]);
     return [
@@ -189,11 +202,13 @@ export class GitHubPlatform implements Platform {
   }
 
   private async listComments(ref: PrRef): Promise<GitHubIssueComment[]> {
-    this.comments ??= await this.octokit.paginate(this.octokit.rest.issues.listComments, {
-      ...this.repo(ref),
-      issue_number: ref.number,
-      per_page: 100,
-    });
+    this.comments ??= await call('listing the comments', () =>
+      this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...this.repo(ref),
+        issue_number: ref.number,
+        per_page: 100,
+      }),
+    );
     return this.comments;
   }
 
@@ -217,10 +232,7 @@ export class GitHubPlatform implements Platform {
       return data.state === 'active'; // an invitation not yet accepted (`pending`) is not membership
     } catch (error) {
       if (statusOf(error) === 404) return false; // GitHub's answer for "not a member"
-      throw new Error(
-        `membership of @${who.login} in ${group} could not be checked (HTTP ${statusOf(error) ?? 'error'})`,
-        { cause: error },
-      );
+      throw describeApiError(`checking @${who.login} in ${group}`, error);
     }
   }
 
@@ -230,12 +242,16 @@ export class GitHubPlatform implements Platform {
     const existing = comments.find((comment) => comment.body?.includes(marker) && this.isOwnComment(comment));
     if (existing) {
       if (withoutVolatile(existing.body ?? '') === withoutVolatile(body)) return;
-      await this.octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
+      await call('editing the envgate comment', () =>
+        this.octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body }),
+      );
       existing.body = body;
       return;
     }
     if (!options.create) return;
-    const { data } = await this.octokit.rest.issues.createComment({ ...repo, issue_number: ref.number, body });
+    const { data } = await call('posting the envgate comment', () =>
+      this.octokit.rest.issues.createComment({ ...repo, issue_number: ref.number, body }),
+    );
     comments.push(data as GitHubIssueComment);
   }
 
@@ -248,21 +264,29 @@ export class GitHubPlatform implements Platform {
       startedAt: startedAt ? toSecondsCeil(startedAt) : undefined,
       completedAt: toSecondsCeil(this.now().toISOString()),
     });
-    const { data: run } = await this.octokit.rest.checks.create({ ...repo, ...plan.create });
+    const { data: run } = await call(`creating the ${report.name} check run`, () =>
+      this.octokit.rest.checks.create({ ...repo, ...plan.create }),
+    );
     for (const output of plan.updates) {
-      await this.octokit.rest.checks.update({ ...repo, check_run_id: run.id, output });
+      await call(`annotating the ${report.name} check run`, () =>
+        this.octokit.rest.checks.update({ ...repo, check_run_id: run.id, output }),
+      );
     }
   }
 
   /** Asked before publishing: a newer head, another base, or a closed PR makes this result stale. */
   async isSuperseded(pr: PlatformPullRequest): Promise<boolean> {
-    const { data } = await this.octokit.rest.pulls.get({ ...this.repo(pr.ref), pull_number: pr.ref.number });
+    const { data } = await call(`reading pull request #${pr.ref.number} again`, () =>
+      this.octokit.rest.pulls.get({ ...this.repo(pr.ref), pull_number: pr.ref.number }),
+    );
     return data.head.sha !== pr.head.sha || data.base.ref !== pr.targetBranch || data.state !== 'open';
   }
 
   /** Adds a label unless the PR has it already (GitHub creates a missing label on first use). */
   async ensureLabel(pr: PlatformPullRequest, label: string): Promise<void> {
     if (pr.labels.some((name) => name.toLowerCase() === label.toLowerCase())) return;
-    await this.octokit.rest.issues.addLabels({ ...this.repo(pr.ref), issue_number: pr.ref.number, labels: [label] });
+    await call(`adding the ${label} label`, () =>
+      this.octokit.rest.issues.addLabels({ ...this.repo(pr.ref), issue_number: pr.ref.number, labels: [label] }),
+    );
   }
 }
