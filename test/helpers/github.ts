@@ -183,14 +183,19 @@ const TestOctokit = ProbotOctokit.defaults((options: Json) => ({
   },
 }));
 
-export async function createProbot(options: Partial<GitHubAppOptions> = {}): Promise<Probot> {
-  const probot = new Probot({
+/** A Probot instance as `envgate serve` configures it, with nothing loaded. */
+export function bareProbot(): Probot {
+  return new Probot({
     appId: APP_ID,
     privateKey,
     secret: WEBHOOK_SECRET,
     Octokit: TestOctokit as typeof ProbotOctokit,
     logLevel: (process.env.TEST_LOG_LEVEL as 'fatal') ?? 'fatal',
   });
+}
+
+export async function createProbot(options: Partial<GitHubAppOptions> = {}): Promise<Probot> {
+  const probot = bareProbot();
   await probot.load(envgateApp({ appId: APP_ID, ...options }));
   return probot;
 }
