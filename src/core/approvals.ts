@@ -132,7 +132,8 @@ function findBreakGlass(
   const blocked = envs.filter((env) => states.find((s) => s.env === env.name)?.state !== 'pass');
   if (blocked.length === 0) return undefined;
   for (const signal of chronological(signals).reverse()) {
-    if (signal.verdict !== 'break-glass' || signal.notCounted || !signal.reason?.trim() || isStale(signal, ctx)) continue;
+    if (signal.verdict !== 'break-glass' || signal.notCounted || !signal.reason?.trim() || isStale(signal, ctx))
+      continue;
     if (blocked.every((env) => eligibility(signal.who, env.approvals.from, ctx).ok)) {
       return { by: signal.who.login, reason: signal.reason.trim(), at: signal.at };
     }

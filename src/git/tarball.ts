@@ -78,10 +78,14 @@ export async function readTarball(
       const path = repositoryPath(header.name, 1);
       if (path === undefined) {
         // `git archive` never writes such names: the archive is broken or hostile, so none of it is trusted.
-        throw new ArchiveError(`the archive of ${label} has an entry outside the repository (${JSON.stringify(header.name.slice(0, 200))}); refusing it`);
+        throw new ArchiveError(
+          `the archive of ${label} has an entry outside the repository (${JSON.stringify(header.name.slice(0, 200))}); refusing it`,
+        );
       }
       if (files.size + symlinks.size + unreadable.size >= limits.maxFiles) {
-        throw new ArchiveError(`the archive of ${label} has more than ${limits.maxFiles} files; envgate reviews repositories up to that many`);
+        throw new ArchiveError(
+          `the archive of ${label} has more than ${limits.maxFiles} files; envgate reviews repositories up to that many`,
+        );
       }
       if (kind === 'symlink') {
         symlinks.set(path, header.linkname ?? '');

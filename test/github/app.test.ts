@@ -56,7 +56,9 @@ describe('GitHub App: a pull request that changes environments', () => {
     expect(github.sent.comments).toHaveLength(1);
     const comment = github.sent.comments[0]!;
     expect(comment.method).toBe('POST');
-    expect(comment.body.startsWith('<!-- envgate:v1 -->\n### envgate · 3 environments · ❌ 1 error · ⏳ approval needed')).toBe(true);
+    expect(
+      comment.body.startsWith('<!-- envgate:v1 -->\n### envgate · 3 environments · ❌ 1 error · ⏳ approval needed'),
+    ).toBe(true);
     expect(comment.body).toContain('environments/test/patches/probes.yaml:13 | `yaml/duplicate-key`');
 
     const validate = github.checkRun('envgate/validate');
@@ -135,7 +137,9 @@ describe('GitHub App: a pull request that changes environments', () => {
       .createCheckRuns();
     await deliver(probot, 'issue_comment', commentEvent(fixture, prodPr, bobApproves));
     expect(github.sent.comments.map((c) => c.method)).toEqual(['POST', 'PATCH', 'PATCH']);
-    expect(github.sent.comments[2]!.body).toMatch(/^<!-- envgate:v1 -->\n### envgate · 2 environments · ✅ valid · ✅ approved/);
+    expect(github.sent.comments[2]!.body).toMatch(
+      /^<!-- envgate:v1 -->\n### envgate · 2 environments · ✅ valid · ✅ approved/,
+    );
     expect(github.checkRun('envgate/approval')).toMatchObject({
       conclusion: 'success',
       output: { title: 'approved' },
@@ -187,7 +191,9 @@ describe('GitHub App: a pull request that changes environments', () => {
       .createCheckRuns();
     await deliver(restarted, 'issue_comment', commentEvent(fixture, pr, newComment));
     const summary = github.checkRun('envgate/approval').output.summary;
-    expect(summary).toContain('| prod | 1/2 | @acme/platform-seniors | @bob-senior | @alice-senior: approval predates the latest push |');
+    expect(summary).toContain(
+      '| prod | 1/2 | @acme/platform-seniors | @bob-senior | @alice-senior: approval predates the latest push |',
+    );
     expect(summary).toContain('- staging: 0 of 1 approvals'); // `/approve prod` is scoped to prod
   });
 
@@ -307,7 +313,9 @@ describe('GitHub App: break-glass', () => {
       .reviewReads(prodPr, { comments: [issueComment(breakGlass)] })
       .member('alice-senior', 'active')
       .createCheckRuns();
-    github.api.post('/repos/Codertocat/Hello-World/issues/2/labels').reply(403, { message: 'Resource not accessible by integration' });
+    github.api
+      .post('/repos/Codertocat/Hello-World/issues/2/labels')
+      .reply(403, { message: 'Resource not accessible by integration' });
     await expect(deliver(probot, 'issue_comment', commentEvent(fixture, prodPr, breakGlass))).rejects.toThrow(/label/);
     expect(github.sent.comments).toEqual([]);
     for (const name of ['envgate/validate', 'envgate/approval'] as const) {
@@ -379,7 +387,9 @@ describe('GitHub App: reliability', () => {
     ]);
     // The dropped synchronize still dated the new head: alice's review of the first head is stale.
     expect(github.checkRun('envgate/approval').started_at).toBe(minutes(1));
-    expect(github.checkRun('envgate/approval').output.summary).toContain('@alice-senior: approval predates the latest push');
+    expect(github.checkRun('envgate/approval').output.summary).toContain(
+      '@alice-senior: approval predates the latest push',
+    );
   });
 
   it('ends both checks in failure, saying what went wrong, when the GitHub API keeps failing', async () => {
@@ -400,7 +410,11 @@ describe('GitHub App: reliability', () => {
     expect(github.sent.comments).toEqual([]);
     for (const name of ['envgate/validate', 'envgate/approval'] as const) {
       const run = github.checkRun(name);
-      expect(run).toMatchObject({ head_sha: prodPr.head, conclusion: 'failure', output: { title: 'review did not complete' } });
+      expect(run).toMatchObject({
+        head_sha: prodPr.head,
+        conclusion: 'failure',
+        output: { title: 'review did not complete' },
+      });
       expect(run.output.summary).toBe(
         '**envgate could not complete the review**\n\nGitHub API: listing the changed files failed (HTTP 500 Server Error)',
       );
@@ -410,11 +424,13 @@ describe('GitHub App: reliability', () => {
   it('waits out a rate limit (Probot throttling) and completes the review', async () => {
     const probot = await app();
     const github = new GitHubMock(fixture).installationToken();
-    github.api.get('/repos/Codertocat/Hello-World/pulls/2').reply(
-      403,
-      { message: 'API rate limit exceeded for installation ID 1.' },
-      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) },
-    );
+    github.api
+      .get('/repos/Codertocat/Hello-World/pulls/2')
+      .reply(
+        403,
+        { message: 'API rate limit exceeded for installation ID 1.' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) },
+      );
     github.reviewReads(prodPr).createComment().createCheckRuns();
     await deliver(probot, 'pull_request', pullRequestEvent(fixture, 'opened', prodPr));
     expect(github.sent.comments).toHaveLength(1);
@@ -438,12 +454,21 @@ describe('GitHub App: reliability', () => {
       .get('/repos/Codertocat/Hello-World/pulls/2/reviews')
       .query(true)
       .times(4) // the first try and Probot's retries
-      .reply(403, { message: 'API rate limit exceeded for installation ID 1.' }, {
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': String(reset),
-      });
-    await expect(deliver(probot, 'pull_request', pullRequestEvent(fixture, 'opened', prodPr))).rejects.toThrow(/rate limit/);
-    expect(github.checkRun('envgate/approval')).toMatchObject({ conclusion: 'failure', output: { title: 'review did not complete' } });
+      .reply(
+        403,
+        { message: 'API rate limit exceeded for installation ID 1.' },
+        {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(reset),
+        },
+      );
+    await expect(deliver(probot, 'pull_request', pullRequestEvent(fixture, 'opened', prodPr))).rejects.toThrow(
+      /rate limit/,
+    );
+    expect(github.checkRun('envgate/approval')).toMatchObject({
+      conclusion: 'failure',
+      output: { title: 'review did not complete' },
+    });
     expect(github.checkRun('envgate/approval').output.summary).toContain(
       'GitHub API: listing the reviews failed (HTTP 403: the GitHub API rate limit is exhausted; it resets at 10:42 UTC)',
     );
@@ -476,7 +501,11 @@ describe('GitHub App: other events', () => {
       .comments()
       .pull(prodPr)
       .createCheckRuns();
-    await deliver(probot, 'issue_comment', commentEvent(fixture, prodPr, { id: 412, body: '/envgate rerun', user: EVE, at: minutes(1) }));
+    await deliver(
+      probot,
+      'issue_comment',
+      commentEvent(fixture, prodPr, { id: 412, body: '/envgate rerun', user: EVE, at: minutes(1) }),
+    );
     expect(github.sent.comments.map((c) => c.method)).toEqual(['POST']);
     expect(github.sent.checkRuns).toHaveLength(4);
   });
@@ -484,7 +513,10 @@ describe('GitHub App: other events', () => {
   it('reviews again when one of its checks is re-run, finding the PR by its head when the payload has none', async () => {
     const probot = await app();
     const github = new GitHubMock(fixture).installationToken();
-    const pulls = [{ number: PR_NUMBER, state: 'open', head: { sha: prodPr.head } }, { number: 1, state: 'closed', head: { sha: prodPr.head } }];
+    const pulls = [
+      { number: PR_NUMBER, state: 'open', head: { sha: prodPr.head } },
+      { number: 1, state: 'closed', head: { sha: prodPr.head } },
+    ];
     github.api.get(`/repos/Codertocat/Hello-World/commits/${prodPr.head}/pulls`).reply(200, pulls);
     github.reviewReads(prodPr).createComment().createCheckRuns();
     await deliver(probot, 'check_run', rerequestEvent(fixture, prodPr.head));
@@ -493,8 +525,16 @@ describe('GitHub App: other events', () => {
 
   it('ignores comments without a command, comments by bots and checks of other apps', async () => {
     const probot = await app();
-    await deliver(probot, 'issue_comment', commentEvent(fixture, prodPr, { id: 413, body: 'Nice!', user: BOB, at: minutes(1) }));
-    await deliver(probot, 'issue_comment', commentEvent(fixture, prodPr, { id: 414, body: '/approve', user: BOT, at: minutes(1) }));
+    await deliver(
+      probot,
+      'issue_comment',
+      commentEvent(fixture, prodPr, { id: 413, body: 'Nice!', user: BOB, at: minutes(1) }),
+    );
+    await deliver(
+      probot,
+      'issue_comment',
+      commentEvent(fixture, prodPr, { id: 414, body: '/approve', user: BOT, at: minutes(1) }),
+    );
     const other = rerequestEvent(fixture, prodPr.head);
     other.check_run.app.id = APP_ID + 1;
     await deliver(probot, 'check_run', other);

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { createNodeMiddleware, Probot } from 'probot';
+import type { Probot } from 'probot';
+import { createNodeMiddleware } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { envgateApp } from '../../src/app.js';
 import { runCli } from '../helpers/cli.js';
@@ -90,10 +91,20 @@ describe('webhook endpoint', () => {
 
   it('rejects a delivery signed with another secret, or whose body was changed after signing', async () => {
     const payload = pullRequestEvent(fixture, 'opened', { head: fixture.prodBump, changedFiles: 2 });
-    const wrongSecret = await post('/api/github/webhooks', 'pull_request', payload, sign(JSON.stringify(payload), 'not-the-secret'));
+    const wrongSecret = await post(
+      '/api/github/webhooks',
+      'pull_request',
+      payload,
+      sign(JSON.stringify(payload), 'not-the-secret'),
+    );
     expect(wrongSecret.status).toBe(400);
     expect(wrongSecret.text).toContain('signature does not match event payload and secret');
-    const tampered = await post('/api/github/webhooks', 'pull_request', { ...payload, number: 3 }, sign(JSON.stringify(payload)));
+    const tampered = await post(
+      '/api/github/webhooks',
+      'pull_request',
+      { ...payload, number: 3 },
+      sign(JSON.stringify(payload)),
+    );
     expect(tampered.status).toBe(400);
   });
 
@@ -124,7 +135,14 @@ describe('envgate serve', () => {
       }) as string;
       const result = runCli(['serve'], {
         cwd,
-        env: { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: '', LOG_FORMAT: 'json', LOG_LEVEL: 'fatal', PORT: '0' },
+        env: {
+          APP_ID: '123',
+          PRIVATE_KEY: privateKey,
+          WEBHOOK_SECRET: '',
+          LOG_FORMAT: 'json',
+          LOG_LEVEL: 'fatal',
+          PORT: '0',
+        },
       });
       expect(result.stderr).toContain('envgate serve: WEBHOOK_SECRET is not set');
       expect(result.code).toBe(2);

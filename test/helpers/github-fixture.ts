@@ -56,7 +56,9 @@ export async function buildFixtureRepo(): Promise<FixtureRepo> {
   const demo = await buildDemoRepo();
   const dir = demo.dir;
   const git = (...args: string[]) =>
-    execFileSync('git', ['-C', dir, '-c', 'commit.gpgsign=false', ...args], { env: GIT_ENV }).toString().trim();
+    execFileSync('git', ['-C', dir, '-c', 'commit.gpgsign=false', ...args], { env: GIT_ENV })
+      .toString()
+      .trim();
   const edit = (path: string, from: string, to: string) => {
     const file = join(dir, path);
     const text = readFileSync(file, 'utf8');
@@ -76,7 +78,10 @@ export async function buildFixtureRepo(): Promise<FixtureRepo> {
   const prodBump2 = git('rev-parse', 'HEAD');
 
   git('checkout', '-q', '-b', 'docs', 'main');
-  writeFileSync(join(dir, 'README.md'), `${readFileSync(join(dir, 'README.md'), 'utf8')}\nHow to release: open a PR.\n`);
+  writeFileSync(
+    join(dir, 'README.md'),
+    `${readFileSync(join(dir, 'README.md'), 'utf8')}\nHow to release: open a PR.\n`,
+  );
   git('commit', '-q', '-am', 'docs: how to release');
   const docs = git('rev-parse', 'HEAD');
 

@@ -27,7 +27,9 @@ interface ExampleEvent {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as ExampleEvent[];
+const examples = createRequire(import.meta.url)(
+  '@octokit/webhooks-examples/api.github.com/index.json',
+) as ExampleEvent[];
 
 /** A deep copy of the first example of `event` with `action` that belongs to an app installation. */
 export function example(event: string, action: string): Json {

@@ -30,9 +30,15 @@ export function describeApiError(what: string, error: unknown): GitHubApiError {
   const status = typeof e.status === 'number' ? e.status : undefined;
   const headers = e.response?.headers ?? {};
   let detail: string;
-  if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? ''))) {
+  if (
+    (status === 403 || status === 429) &&
+    (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? ''))
+  ) {
     const reset = Number(headers['x-ratelimit-reset']);
-    const when = Number.isFinite(reset) && reset > 0 ? `; it resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC` : '';
+    const when =
+      Number.isFinite(reset) && reset > 0
+        ? `; it resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC`
+        : '';
     detail = `HTTP ${status}: the GitHub API rate limit is exhausted${when}`;
   } else if (status !== undefined) {
     const message = githubMessage(e);

@@ -110,7 +110,9 @@ export function registerGitHub(app: Probot, options: GitHubAppOptions): GitHubRe
         }
       }
       // Per PR one review at a time; while one runs only the latest waiting request is kept (it recomputes all).
-      await Promise.all(triggers.map((trigger) => queue.enqueue(prKey(trigger.ref), () => reviewOne(context, trigger))));
+      await Promise.all(
+        triggers.map((trigger) => queue.enqueue(prKey(trigger.ref), () => reviewOne(context, trigger))),
+      );
       deliveries.set(context.id, 'done');
     } catch (error) {
       deliveries.delete(context.id);
@@ -122,13 +124,24 @@ export function registerGitHub(app: Probot, options: GitHubAppOptions): GitHubRe
   app.on(['pull_request_review'], (context) => handle(context, onPullRequestReview(context.payload)));
   app.on(['issue_comment'], (context) => handle(context, onIssueComment(context.payload)));
   app.on(['check_run.rerequested'], (context) =>
-    handle(context, onCheckRerequested({ ...context.payload.check_run, action: context.payload.action, repository: context.payload.repository }, options.appId)),
+    handle(
+      context,
+      onCheckRerequested(
+        { ...context.payload.check_run, action: context.payload.action, repository: context.payload.repository },
+        options.appId,
+      ),
+    ),
   );
   app.on(['check_suite.rerequested'], (context) =>
     handle(
       context,
       onCheckRerequested(
-        { ...context.payload.check_suite, name: undefined, action: context.payload.action, repository: context.payload.repository },
+        {
+          ...context.payload.check_suite,
+          name: undefined,
+          action: context.payload.action,
+          repository: context.payload.repository,
+        },
         options.appId,
       ),
     ),

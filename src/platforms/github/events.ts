@@ -52,7 +52,8 @@ export function onPullRequest(payload: PullRequestPayload): EventDecision {
   if (HEAD_MOVES.has(action)) {
     return review([{ ref, headSha: pr.head.sha, headMoved: { at: pr.updated_at }, why: `pull_request.${action}` }]);
   }
-  if (action === 'ready_for_review') return review([{ ref, headSha: pr.head.sha, why: 'pull_request.ready_for_review' }]);
+  if (action === 'ready_for_review')
+    return review([{ ref, headSha: pr.head.sha, why: 'pull_request.ready_for_review' }]);
   // A new target branch changes the merge-base, the config and the approvers; a new title or body changes nothing.
   if (action === 'edited' && payload.changes?.base) {
     return review([{ ref, headSha: pr.head.sha, why: 'pull_request.edited (base changed)' }]);
@@ -115,7 +116,9 @@ export function onCheckRerequested(event: CheckPayload, appId: number): EventDec
   if (event.name !== undefined && !Object.values(GATE_NAMES).includes(event.name as never)) {
     return ignore(`check ${event.name} is not envgate's`);
   }
-  const own = event.pull_requests.filter((pr) => pr.base?.repo?.id === undefined || pr.base.repo.id === event.repository.id);
+  const own = event.pull_requests.filter(
+    (pr) => pr.base?.repo?.id === undefined || pr.base.repo.id === event.repository.id,
+  );
   if (own.length === 0) {
     return { kind: 'find-pulls', repo: event.repository.full_name, headSha: event.head_sha, why: 'check rerequested' };
   }

@@ -195,10 +195,7 @@ export class GitHubPlatform implements Platform {
       ),
       this.listComments(ref),
     ]);
-    return [
-      ...reviewSignals(reviews),
-      ...commentSignals(comments.filter((comment) => !this.isOwnComment(comment))),
-    ];
+    return [...reviewSignals(reviews), ...commentSignals(comments.filter((comment) => !this.isOwnComment(comment)))];
   }
 
   private async listComments(ref: PrRef): Promise<GitHubIssueComment[]> {
