@@ -245,6 +245,24 @@ describe('GitHub App: a pull request that changes environments', () => {
     expect(github.checkRun('envgate/approval').conclusion).toBe('action_required');
   });
 
+  it('blocks with a failure when a senior requests changes, whatever others approve', async () => {
+    const probot = await app();
+    const changes = review({ id: 304, user: ALICE, state: 'CHANGES_REQUESTED', commit: fixture.main, at: minutes(-5) });
+    const approve = issueComment({ id: 415, body: '/approve', user: BOB, at: minutes(1) });
+    const github = new GitHubMock(fixture)
+      .installationToken()
+      .reviewReads(prodPr, { reviews: [changes], comments: [approve] })
+      .member('alice-senior', 'active')
+      .member('bob-senior', 'active')
+      .createComment()
+      .createCheckRuns();
+    await deliver(probot, 'pull_request_review', reviewEvent(fixture, prodPr, changes));
+    const approval = github.checkRun('envgate/approval');
+    expect(approval).toMatchObject({ conclusion: 'failure', output: { title: 'changes requested' } });
+    expect(approval.output.summary).toContain('- prod: changes requested by @alice-senior');
+    expect(github.sent.comments[0]!.body).toContain('⛔ changes requested');
+  });
+
   it('does not count a command comment that was edited after posting', async () => {
     const probot = await app();
     const edited = { id: 408, body: '/approve', user: ALICE, at: minutes(1), updatedAt: minutes(2) };
