@@ -1,7 +1,7 @@
 // The review as the one PR comment a reviewer reads: a headline, a table per environment, then folded details.
 // Later stages add their sections (rendered diff, drift, Renovate) through SECTION_BUILDERS.
 import type { ApprovalState, EnvReview, Finding, Review } from '../core/types.js';
-import { packComment, type CommentSection } from './budget.js';
+import { packComment, truncate, type CommentSection } from './budget.js';
 
 export const COMMENT_MARKER = '<!-- envgate:v1 -->';
 
@@ -134,7 +134,7 @@ function breakGlassBanner(review: Review): string[] {
   const { by, reason, at } = review.breakGlass;
   return [
     '',
-    `> 🚨 **Break-glass** by @${escapeCell(by)}${at ? ` at ${escapeCell(at)}` : ''}: ${escapeCell(reason)}`,
+    `> 🚨 **Break-glass** by @${escapeCell(by)}${at ? ` at ${escapeCell(at)}` : ''}: ${escapeCell(truncate(reason, 500))}`,
     '> The approval gate was opened without the required approvals. Follow up after the incident.',
   ];
 }
