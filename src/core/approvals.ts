@@ -87,9 +87,15 @@ export function evaluateEnvironment(
   };
   // Per person, their latest approve/reject for this environment decides.
   const latest = new Map<string, ApprovalSignal>();
+  const uncounted = new Map<string, ApprovalSignal>();
   for (const signal of chronological(signals)) {
     if (signal.verdict === 'break-glass' || !appliesTo(signal, env.name)) continue;
-    latest.set(signal.who.login.toLowerCase(), signal);
+    if (signal.notCounted) uncounted.set(signal.who.login.toLowerCase(), signal);
+    else latest.set(signal.who.login.toLowerCase(), signal);
+  }
+  // Said only for people with nothing that counts, so an edited comment cannot shadow a valid approval.
+  for (const [login, signal] of uncounted) {
+    if (!latest.has(login)) state.ignored.push(`@${signal.who.login}: ${signal.notCounted}`);
   }
   for (const signal of latest.values()) {
     const who = `@${signal.who.login}`;
@@ -126,7 +132,8 @@ function findBreakGlass(
   const blocked = envs.filter((env) => states.find((s) => s.env === env.name)?.state !== 'pass');
   if (blocked.length === 0) return undefined;
   for (const signal of chronological(signals).reverse()) {
-    if (signal.verdict !== 'break-glass' || !signal.reason?.trim() || isStale(signal, ctx)) continue;
+    if (signal.verdict !== 'break-glass' || signal.notCounted || !signal.reason?.trim() || isStale(signal, ctx))
+      continue;
     if (blocked.every((env) => eligibility(signal.who, env.approvals.from, ctx).ok)) {
       return { by: signal.who.login, reason: signal.reason.trim(), at: signal.at };
     }

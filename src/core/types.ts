@@ -178,6 +178,8 @@ export interface ApprovalSignal {
   commitSha?: string;
   /** The adapter already knows the signal is stale (e.g. an Azure DevOps vote reset by a push). */
   stale?: boolean;
+  /** The adapter knows it must not count, and why (e.g. a command comment that was edited): listed, never counted. */
+  notCounted?: string;
   /** Free text: the break-glass reason. Never used for decisions. */
   reason?: string;
   /** Platform link or id for the record. */

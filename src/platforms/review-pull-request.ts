@@ -16,6 +16,11 @@ export interface ReviewPullRequestOptions {
   isSuperseded?: (pr: PlatformPullRequest) => Promise<boolean> | boolean;
   /** The head the event named, so a failure before the snapshot is read can still close the gates on it. */
   headSha?: string;
+  /**
+   * Runs after the review and before anything is published (e.g. labelling a break-glass PR). If it fails, both
+   * gates fail with its reason: what the gates say must never get ahead of what was recorded.
+   */
+  beforePublish?: (pr: PlatformPullRequest, review: Review) => Promise<void>;
 }
 
 export interface ReviewPullRequestResult {
@@ -70,6 +75,7 @@ export async function reviewPullRequest(
       options.stages ?? STAGES,
     );
     if (await options.isSuperseded?.(pr)) return { pr, review, published: false };
+    await options.beforePublish?.(pr, review);
     const body = renderComment(review, {
       limit: platform.limits.commentChars,
       reproduce: `envgate check --repo . --base ${review.target.slice(0, 12)} --head ${review.head.slice(0, 12)}`,

@@ -1,7 +1,7 @@
 // The review as the one PR comment a reviewer reads: a headline, a table per environment, then folded details.
 // Later stages add their sections (rendered diff, drift, Renovate) through SECTION_BUILDERS.
 import type { ApprovalState, EnvReview, Finding, Review } from '../core/types.js';
-import { packComment, type CommentSection } from './budget.js';
+import { packComment, truncate, type CommentSection } from './budget.js';
 
 export const COMMENT_MARKER = '<!-- envgate:v1 -->';
 
@@ -21,7 +21,14 @@ const SEVERITY_ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as con
 
 export function renderComment(review: Review, options: CommentOptions = {}): string {
   const limit = options.limit ?? 65_536;
-  const head = [COMMENT_MARKER, headline(review), '', ...summaryTable(review), ...configBanner(review)].join('\n');
+  const head = [
+    COMMENT_MARKER,
+    headline(review),
+    '',
+    ...summaryTable(review),
+    ...configBanner(review),
+    ...breakGlassBanner(review),
+  ].join('\n');
   const sections = [...findingsSections(review), ...SECTION_BUILDERS.flatMap((build) => build(review))];
   const notReviewed = notReviewedSection(review);
   if (notReviewed) sections.push(notReviewed);
@@ -118,6 +125,17 @@ function configBanner(review: Review): string[] {
   return [
     '',
     `> ❌ **${review.config.source} is invalid.** This review used the defaults and the gate stays closed until the config on the target branch is fixed.`,
+  ];
+}
+
+/** Always in the head, never cut for size: an emergency bypass must stay on the record with who and why. */
+function breakGlassBanner(review: Review): string[] {
+  if (!review.breakGlass) return [];
+  const { by, reason, at } = review.breakGlass;
+  return [
+    '',
+    `> 🚨 **Break-glass** by @${escapeCell(by)}${at ? ` at ${escapeCell(at)}` : ''}: ${escapeCell(truncate(reason, 500))}`,
+    '> The approval gate was opened without the required approvals. Follow up after the incident.',
   ];
 }
 

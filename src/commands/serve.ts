@@ -1,0 +1,33 @@
+// `envgate serve`: the webhook server. GitHub through Probot (its environment variables: APP_ID, PRIVATE_KEY or
+// PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, LOG_LEVEL, GHE_HOST …); without app credentials Probot starts its setup
+// page, which registers the app from app.yml (the manifest flow) and writes them to .env.
+import { run } from 'probot';
+import { envgateApp, type NodeHandler } from '../app.js';
+import { EXIT, InputError, parseCommandArgs, type CliIO, type Command } from './command.js';
+
+/** Extra routes beside GitHub's: the Azure DevOps service hook handler is wired here when it is configured. */
+export function extraHandlers(_env: CliIO['env']): NodeHandler[] {
+  return [];
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the webhook server (GitHub App via Probot, Azure DevOps service hooks)',
+  usage: `envgate serve
+
+Configured from the environment (and a .env file in the working directory); .env.example lists every variable.
+Without APP_ID and a private key it starts Probot's setup page to register the GitHub App from app.yml.`,
+  async run(args: string[], io: CliIO): Promise<number> {
+    parseCommandArgs(args, {});
+    const server = await run((app, appOptions) => {
+      // Probot falls back to the secret "development" when none is set; a real app must verify its deliveries.
+      if (!io.env.WEBHOOK_SECRET) {
+        throw new InputError('WEBHOOK_SECRET is not set: it must match the webhook secret in the GitHub App settings');
+      }
+      return envgateApp({ appId: Number(io.env.APP_ID), handlers: extraHandlers(io.env) })(app, appOptions);
+    });
+    await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+    await server.stop();
+    return EXIT.passed;
+  },
+};
