@@ -80,10 +80,19 @@ export function statusDescription(gate: GateState): string {
   return text.length > STATUS_DESCRIPTION_CHARS ? `${text.slice(0, STATUS_DESCRIPTION_CHARS - 1)}…` : text;
 }
 
+/**
+ * The approval gate's summary (requirements, who counted, who did not and why), folded under the narrative: GitHub
+ * shows it in the check run, an Azure DevOps status has one line. Omitted when no approval is involved.
+ */
+export function approvalDetails(report: GateReport): string {
+  if (report.gate.state === 'pass' && report.gate.title === 'no approval required') return '';
+  return `\n\n<details><summary>approval: ${report.gate.title}</summary>\n\n${report.summary}\n\n</details>`;
+}
+
 export class AzureDevOpsPlatform implements Platform {
   readonly name = 'azure' as const;
-  /** 150,000 is Azure DevOps' limit; the headroom covers the marker swap and line-ending changes. */
-  readonly limits = { commentChars: 149_000, checkSummaryChars: STATUS_DESCRIPTION_CHARS };
+  /** 150,000 is Azure DevOps' limit; the headroom covers the marker swap and the approval details. */
+  readonly limits = { commentChars: 145_000, checkSummaryChars: STATUS_DESCRIPTION_CHARS };
 
   private pr?: GitPullRequest;
   private iteration?: GitPullRequestIteration;
@@ -92,7 +101,8 @@ export class AzureDevOpsPlatform implements Platform {
   private membership?: MembershipResolver;
   private threadList?: Promise<GitPullRequestCommentThread[]>;
   private statusList?: Promise<GitPullRequestStatus[]>;
-  private summaryThreadId?: number;
+  private summary?: { threadId: number; commentId: number; content: string };
+  private pendingComment?: string;
   private commentPublished = false;
   private findingsSynced = false;
 
@@ -193,53 +203,71 @@ export class AzureDevOpsPlatform implements Platform {
     return this.membership.isMember(who, group);
   }
 
+  /**
+   * Finds envgate's summary thread (or creates it, closed, when `create` is set) now, so statuses can link to it;
+   * its final content is written with the approval gate (see setGate), which adds what the approval status cannot
+   * show in one line: who was not counted and why.
+   */
   async upsertComment(ref: PrRef, marker: string, body: string, options: { create: boolean }): Promise<void> {
     const { project, repositoryId } = splitRepo(ref);
     const bot = await this.options.bot();
     const content = toAzureMarkdown(body, marker);
-    const existing = findSummaryThread(await this.threads(ref), bot.id);
-    if (existing) {
-      this.summaryThreadId = existing.threadId;
-      if (existing.content !== content) {
-        await this.options.api.updateComment(project, repositoryId, ref.number, existing.threadId, existing.commentId, content);
-      }
-    } else if (options.create) {
+    this.summary = findSummaryThread(await this.threads(ref), bot.id);
+    if (!this.summary && options.create) {
       // Closed from the start: the narrative must never block completion under a comment-resolution policy.
       const thread = await this.options.api.createThread(project, repositoryId, ref.number, {
         comments: [{ parentCommentId: 0, content, commentType: CommentType.Text }],
         status: CommentThreadStatus.Closed,
       });
-      this.summaryThreadId = thread.id;
+      const commentId = thread.comments?.[0]?.id ?? 1;
+      if (thread.id !== undefined) this.summary = { threadId: thread.id, commentId, content };
     }
+    this.pendingComment = content;
     this.commentPublished = true;
   }
 
   async setGate(ref: PrRef, report: GateReport): Promise<void> {
+    try {
+      await this.postStatus(ref, report);
+      // Line threads follow a completed review only: a failure report has no findings and must not resolve them.
+      if (report.name === GATE_NAMES.validate && this.commentPublished && !this.findingsSynced) {
+        this.findingsSynced = true;
+        await this.syncFindingThreads(ref, report.annotations).catch((error: unknown) =>
+          this.options.log.warn(
+            { pr: ref.number, err: error instanceof Error ? error.message : String(error) },
+            'azure devops: line comments could not be updated; the findings are in the summary thread',
+          ),
+        );
+      }
+    } finally {
+      if (report.name === GATE_NAMES.approval) await this.flushComment(ref, report);
+    }
+  }
+
+  private async flushComment(ref: PrRef, approval: GateReport): Promise<void> {
+    const pending = this.pendingComment;
+    this.pendingComment = undefined;
+    if (pending === undefined || !this.summary) return;
+    const content = pending + approvalDetails(approval);
+    if (content === this.summary.content) return;
+    const { project, repositoryId } = splitRepo(ref);
+    await this.options.api.updateComment(project, repositoryId, ref.number, this.summary.threadId, this.summary.commentId, content);
+    this.summary.content = content;
+  }
+
+  private async postStatus(ref: PrRef, report: GateReport): Promise<void> {
     const { project, repositoryId } = splitRepo(ref);
     const [genre, name] = report.name.split('/') as [string, string];
     const state = GATE_STATE[report.gate.state];
     const description = statusDescription(report.gate);
     const iterationId = this.iteration?.id;
     const latest = await this.latestStatus(ref, genre, name);
-    const unchanged =
-      latest?.state === state && latest.description === description && latest.iterationId === iterationId;
-    if (!unchanged) {
-      const status: GitPullRequestStatus = { state, description, context: { genre, name } };
-      if (iterationId !== undefined) status.iterationId = iterationId;
-      const targetUrl = this.targetUrl();
-      if (targetUrl) status.targetUrl = targetUrl;
-      await this.options.api.createStatus(project, repositoryId, ref.number, status);
-    }
-    // Line threads follow a completed review only: a failure report has no findings and must not resolve them.
-    if (report.name === GATE_NAMES.validate && this.commentPublished && !this.findingsSynced) {
-      this.findingsSynced = true;
-      await this.syncFindingThreads(ref, report.annotations).catch((error: unknown) =>
-        this.options.log.warn(
-          { pr: ref.number, err: error instanceof Error ? error.message : String(error) },
-          'azure devops: line comments could not be updated; the findings are in the summary thread',
-        ),
-      );
-    }
+    if (latest?.state === state && latest.description === description && latest.iterationId === iterationId) return;
+    const status: GitPullRequestStatus = { state, description, context: { genre, name } };
+    if (iterationId !== undefined) status.iterationId = iterationId;
+    const targetUrl = this.targetUrl();
+    if (targetUrl) status.targetUrl = targetUrl;
+    await this.options.api.createStatus(project, repositoryId, ref.number, status);
   }
 
   private async latestStatus(ref: PrRef, genre: string, name: string): Promise<GitPullRequestStatus | undefined> {
@@ -259,7 +287,7 @@ export class AzureDevOpsPlatform implements Platform {
     const number = this.pr?.pullRequestId;
     if (!web || !/^https?:\/\//i.test(web) || number === undefined) return undefined;
     const url = `${web.replace(/\/+$/, '')}/pullrequest/${number}`;
-    return this.summaryThreadId !== undefined ? `${url}?discussionId=${this.summaryThreadId}` : url;
+    return this.summary ? `${url}?discussionId=${this.summary.threadId}` : url;
   }
 
   private async syncFindingThreads(ref: PrRef, annotations: readonly Finding[]): Promise<void> {

@@ -1,0 +1,280 @@
+// The Azure DevOps route end to end: real HTTP deliveries shaped like the service hooks documentation, the real
+// azure-devops-node-api client underneath, nock standing in for the organisation (every mock must be used).
+import type { Server } from 'node:http';
+import { CommentThreadStatus, GitStatusState } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAzureDevOpsWebhookHandler, type AzureDevOpsWebhookHandler } from '../../src/platforms/azure/index.js';
+import type { ReviewOutcome } from '../../src/platforms/azure/reviewer.js';
+import { AzureSnapshotStore, gitBlobId } from '../../src/platforms/azure/snapshot.js';
+import {
+  ALICE,
+  AzureMock,
+  BOB,
+  basicAuth,
+  BOT,
+  changeEntries,
+  commentHook,
+  commit,
+  DANA,
+  ENV_REPO,
+  gitLocations,
+  groupIdentity,
+  HOOK_PASSWORD,
+  HOOK_USER,
+  identitiesMock,
+  iteration,
+  listen,
+  PAT,
+  pullRequestHook,
+  reviewer,
+  send,
+  SENIORS_DESCRIPTOR,
+  statusEntry,
+  testButtonHook,
+  textThread,
+  voteThread,
+  type Json,
+} from '../helpers/azure.js';
+
+const STAGING = 'environments/staging/kustomization.yaml';
+const SENIORS = '[Platform]\\platform-seniors';
+const MAIN = commit('main', ENV_REPO);
+const HEAD1 = commit('head1', { ...ENV_REPO, [STAGING]: ENV_REPO[STAGING]!.replace('newTag: 1.8.1', 'newTag: 1.8.2') });
+const HEAD2 = commit('head2', {
+  ...ENV_REPO,
+  [STAGING]: ENV_REPO[STAGING]!.replace('newTag: 1.8.1', 'newTag: 1.8.2').replace('count: 2', 'count: 3'),
+});
+const ITERATION1 = iteration(1, HEAD1, MAIN, '2026-03-02T09:12:44.000Z');
+const ITERATION2 = iteration(2, HEAD2, MAIN, '2026-03-02T11:00:00.000Z');
+
+interface Harness {
+  handler: AzureDevOpsWebhookHandler;
+  url: string;
+  server: Server;
+  outcomes: ReviewOutcome[];
+  logs: string[];
+  snapshots: AzureSnapshotStore;
+}
+
+let harness: Harness;
+
+function start(orgUrl = 'https://dev.azure.com/acme', snapshots = new AzureSnapshotStore()): Promise<Harness> {
+  const outcomes: ReviewOutcome[] = [];
+  const logs: string[] = [];
+  const record = (level: string) => (obj: object, msg: string) => logs.push(`${level} ${msg} ${JSON.stringify(obj)}`);
+  const handler = createAzureDevOpsWebhookHandler(
+    { orgUrl, pat: PAT, webhookUser: HOOK_USER, webhookPassword: HOOK_PASSWORD },
+    {
+      transport: { maxRetries: 0 },
+      snapshots,
+      log: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+      onReview: (outcome) => outcomes.push(outcome),
+      now: () => 0,
+    },
+  );
+  return listen(handler).then(({ server, url }) => ({ handler, url, server, outcomes, logs, snapshots }));
+}
+
+async function deliver(payload: Json, headers: Record<string, string> = { authorization: basicAuth() }) {
+  const sent = await send(`${harness.url}/api/azure-devops/webhooks`, payload, headers);
+  await harness.handler.idle();
+  return sent;
+}
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  harness = await start();
+});
+
+afterEach(async () => {
+  await new Promise((resolve) => harness.server.close(resolve));
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  expect(pending).toEqual([]);
+  // The PAT never reaches a log line.
+  expect(harness.logs.join('\n')).not.toContain(PAT);
+});
+
+/** The calls every review of iteration 1 makes before approvals: PR, identity, iteration, changes, trees. */
+function firstReviewReads(ado: AzureMock) {
+  return ado
+    .pullRequest({ head: HEAD1, target: MAIN }, 2) // the review, then the "superseded?" check before publishing
+    .connectionData()
+    .iterations([ITERATION1])
+    .changes(1, [changeEntries([[STAGING, 'edit']])])
+    .commit(MAIN)
+    .commit(HEAD1, [gitBlobId(HEAD1.files.get(STAGING)!)]); // the other blobs came with main
+}
+
+describe('Azure DevOps service hook route', () => {
+  it('refuses a delivery with wrong or missing credentials with a bare 401, before reading anything', async () => {
+    const payload = pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN });
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: basicAuth(HOOK_USER, 'wrong') },
+      { authorization: basicAuth('root', HOOK_PASSWORD) },
+    ];
+    for (const headers of attempts) {
+      const sent = await deliver(payload, headers);
+      expect(sent).toEqual({ status: 401, body: '' });
+    }
+    expect(harness.outcomes).toEqual([]);
+  });
+
+  it('answers 400 to malformed JSON, 405 to other methods, and leaves other paths to the next handler', async () => {
+    expect((await deliver('{"eventType": "git.pullrequest.created", ')).status).toBe(400);
+    const get = await send(`${harness.url}/api/azure-devops/webhooks`, '', { authorization: basicAuth() }, 'GET');
+    expect(get.status).toBe(405);
+    const other = await send(`${harness.url}/api/github/webhooks`, {}, { authorization: basicAuth() });
+    expect(other).toEqual({ status: 404, body: 'not found' });
+  });
+
+  it('acknowledges the "Test" button sample without calling Azure DevOps', async () => {
+    const sent = await deliver(testButtonHook());
+    expect(sent.status).toBe(200);
+    expect(JSON.parse(sent.body)).toEqual({ ignored: 'test delivery (sample payload)' });
+  });
+
+  it('refuses a delivery whose collection is another organisation', async () => {
+    const payload = pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN, baseUrl: 'https://dev.azure.com/evil/' });
+    const sent = await deliver(payload);
+    expect(sent.status).toBe(403);
+    expect(harness.outcomes).toEqual([]);
+  });
+
+  it('reviews a new pull request: a closed summary thread, validate succeeded, approval pending on the iteration', async () => {
+    const ado = firstReviewReads(new AzureMock())
+      .reviewers([])
+      .threads([])
+      .statusList([])
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    const sent = await deliver(pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN }));
+    expect(sent.status).toBe(202);
+    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' }]);
+
+    const [thread] = ado.recorded.threads;
+    expect(thread.status).toBe(CommentThreadStatus.Closed);
+    expect(thread.comments).toHaveLength(1);
+    const content: string = thread.comments[0].content;
+    expect(content.startsWith('[//]: # (envgate:v1)\n### envgate · 1 environment')).toBe(true);
+    expect(content).not.toContain('<!-- envgate:v1 -->');
+    expect(content).toContain('⏳ approval needed (staging: 0/1 @acme/platform-seniors)');
+    // Then the approval gate's details are folded in, since a status has room for one line only.
+    const [update] = ado.recorded.commentUpdates;
+    expect(update!.body.content).toBe(
+      `${content}\n\n<details><summary>approval: approval needed</summary>\n\n**approval needed**\n\n` +
+        '- staging: 0 of 1 approvals from @acme/platform-seniors\n\n' +
+        '| env | needed | from | approved by | not counted |\n|-----|--------|------|-------------|-------------|\n' +
+        '| staging | 0/1 | @acme/platform-seniors | — | — |\n\n' +
+        'Approve with a review, or comment `/approve` (or `/approve <env>`) after the latest push.\n\n</details>',
+    );
+
+    expect(ado.recorded.statuses).toEqual([
+      {
+        state: GitStatusState.Succeeded,
+        description: 'passed',
+        context: { genre: 'envgate', name: 'validate' },
+        iterationId: 1,
+        targetUrl: `https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42?discussionId=500`,
+      },
+      {
+        state: GitStatusState.Pending,
+        description: 'approval needed: staging: 0 of 1 approvals from @acme/platform-seniors',
+        context: { genre: 'envgate', name: 'approval' },
+        iterationId: 1,
+        targetUrl: `https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42?discussionId=500`,
+      },
+    ]);
+  });
+
+  it('counts a senior’s vote cast after the latest push, and not a non-member’s; re-reads votes instead of trusting the payload', async () => {
+    const ado = firstReviewReads(new AzureMock())
+      .reviewers([reviewer(ALICE, 10), reviewer(BOB, 10), reviewer(DANA, 10)])
+      .threads([
+        textThread(BOT, '[//]: # (envgate:v1)\n### envgate · old', '2026-03-02T09:13:00.000Z', { id: 61, status: 'closed' }),
+        voteThread(ALICE, 10, '2026-03-02T09:30:00.000Z'),
+        voteThread(BOB, 10, '2026-03-02T09:31:00.000Z'),
+        voteThread(DANA, 10, '2026-03-02T09:32:00.000Z'),
+      ])
+      .statusList([statusEntry(1, 'validate', 'succeeded', 'passed', 1), statusEntry(2, 'approval', 'pending', 'approval needed', 1)])
+      .expectCommentUpdate(61)
+      .expectStatuses(1);
+    identitiesMock()
+      .group(SENIORS, [groupIdentity(SENIORS, SENIORS_DESCRIPTOR)])
+      .group('[acme]\\platform-seniors', [])
+      .member(ALICE, [SENIORS_DESCRIPTOR])
+      .member(BOB, ['Microsoft.TeamFoundation.Identity;S-1-9-1551374245-3-1']);
+    // The delivery says nobody voted; the API says otherwise, and the API wins.
+    const sent = await deliver(
+      pullRequestHook('git.pullrequest.updated', { head: HEAD1, target: MAIN, text: 'Alice Senior approved pull request 42' }),
+    );
+    expect(sent.status).toBe(202);
+    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pass' }]);
+    // Validate is unchanged on this iteration, so only the approval status is posted.
+    expect(ado.recorded.statuses.map((s) => [s.context.name, s.state, s.description])).toEqual([
+      ['approval', GitStatusState.Succeeded, 'approved: staging: approved by @alice@acme.example'],
+    ]);
+    const content: string = ado.recorded.commentUpdates[0]!.body.content;
+    expect(content).toContain('✅ 1/1 (@alice@acme.example)');
+    expect(content).toContain(
+      '| staging | 1/1 | @acme/platform-seniors | @alice@acme.example | @bob@acme.example: not in @acme/platform-seniors; @dana@acme.example: PR author |',
+    );
+  });
+
+  it('does not count a vote older than the latest push, and counts a later /approve comment', async () => {
+    const ado = new AzureMock()
+      .pullRequest({ head: HEAD2, target: MAIN }, 2)
+      .connectionData()
+      .iterations([ITERATION1, ITERATION2])
+      .changes(2, [changeEntries([[STAGING, 'edit']])])
+      .commit(MAIN)
+      .commit(HEAD2, [gitBlobId(HEAD2.files.get(STAGING)!)])
+      .reviewers([reviewer(ALICE, 10)])
+      .threads([voteThread(ALICE, 10, '2026-03-02T09:30:00.000Z')])
+      .statusList([])
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    identitiesMock()
+      .group(SENIORS, [groupIdentity(SENIORS, SENIORS_DESCRIPTOR)])
+      .group('[acme]\\platform-seniors', [])
+      .member(ALICE, [SENIORS_DESCRIPTOR]);
+    await deliver(pullRequestHook('git.pullrequest.updated', { head: HEAD2, target: MAIN, text: 'Dana Developer updated the source branch' }));
+    expect(harness.outcomes.at(-1)).toMatchObject({ outcome: 'published', approval: 'pending' });
+    expect(ado.recorded.statuses.map((s) => [s.context.name, s.iterationId, s.state])).toEqual([
+      ['validate', 2, GitStatusState.Succeeded],
+      ['approval', 2, GitStatusState.Pending],
+    ]);
+    expect(ado.recorded.commentUpdates[0]!.body.content).toContain(
+      '| staging | 0/1 | @acme/platform-seniors | — | @alice@acme.example: approval predates the latest push |',
+    );
+
+    // Alice comments /approve after the push: the comment event triggers a review that passes.
+    const ado2 = new AzureMock(undefined, null) // locations, identity and snapshots are already known
+      .pullRequest({ head: HEAD2, target: MAIN }, 2)
+      .iterations([ITERATION1, ITERATION2])
+      .changes(2, [changeEntries([[STAGING, 'edit']])])
+      .reviewers([reviewer(ALICE, 10)])
+      .threads([
+        textThread(BOT, ado.recorded.commentUpdates[0]!.body.content, '2026-03-02T11:01:00.000Z', { id: 500, status: 'closed' }),
+        voteThread(ALICE, 10, '2026-03-02T09:30:00.000Z'),
+        textThread(ALICE, 'Re-checked the new replica count.\n\n/approve', '2026-03-02T11:20:00.000Z'),
+      ])
+      .statusList([statusEntry(7, 'validate', 'succeeded', 'passed', 2), statusEntry(8, 'approval', 'pending', 'x', 2)])
+      .expectCommentUpdate(500)
+      .expectStatuses(1);
+    identitiesMock()
+      .group(SENIORS, [groupIdentity(SENIORS, SENIORS_DESCRIPTOR)])
+      .group('[acme]\\platform-seniors', [])
+      .member(ALICE, [SENIORS_DESCRIPTOR]);
+    // A new handler process-wide state is not needed: the same handler keeps the snapshots and the bot identity.
+    await deliver(commentHook(ALICE, 'Re-checked the new replica count.\n\n/approve', { head: HEAD2, target: MAIN }));
+    expect(harness.outcomes.at(-1)).toEqual({ outcome: 'published', headSha: HEAD2.commitId, validate: 'pass', approval: 'pass' });
+    expect(ado2.recorded.statuses.map((s) => [s.context.name, s.state])).toEqual([['approval', GitStatusState.Succeeded]]);
+  });
+});
