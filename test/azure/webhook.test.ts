@@ -16,6 +16,7 @@ import {
   changeEntries,
   commentHook,
   commit,
+  connectionData,
   DANA,
   ENV_REPO,
   gitLocations,
@@ -276,5 +277,217 @@ describe('Azure DevOps service hook route', () => {
     await deliver(commentHook(ALICE, 'Re-checked the new replica count.\n\n/approve', { head: HEAD2, target: MAIN }));
     expect(harness.outcomes.at(-1)).toEqual({ outcome: 'published', headSha: HEAD2.commitId, validate: 'pass', approval: 'pass' });
     expect(ado2.recorded.statuses.map((s) => [s.context.name, s.state])).toEqual([['approval', GitStatusState.Succeeded]]);
+  });
+
+  it('reviews a duplicate delivery once, and an out-of-order one against the pull request as it is now', async () => {
+    const ado = new AzureMock()
+      .pullRequest({ head: HEAD2, target: MAIN }, 2)
+      .connectionData()
+      .iterations([ITERATION1, ITERATION2])
+      .changes(2, [changeEntries([[STAGING, 'edit']])])
+      .commit(MAIN)
+      .commit(HEAD2, [gitBlobId(HEAD2.files.get(STAGING)!)])
+      .reviewers([])
+      .threads([])
+      .statusList([])
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    // The "created" delivery arrives late, after the push: its payload names HEAD1, the API says HEAD2.
+    const late = pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN, id: 'e1' });
+    expect((await deliver(late)).status).toBe(202);
+    const again = await deliver(late);
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.body)).toEqual({ ignored: 'duplicate delivery' });
+    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD2.commitId, validate: 'pass', approval: 'pending' }]);
+    expect(ado.recorded.statuses.map((s) => s.iterationId)).toEqual([2, 2]);
+  });
+
+  it('publishes nothing when a newer push lands while the review runs, and skips completed pull requests', async () => {
+    const ado = new AzureMock()
+      .pullRequest({ head: HEAD1, target: MAIN }) // what the review reads
+      .pullRequest({ head: HEAD2, target: MAIN }) // what the "superseded?" check sees
+      .connectionData()
+      .iterations([ITERATION1])
+      .changes(1, [changeEntries([[STAGING, 'edit']])])
+      .commit(MAIN)
+      .commit(HEAD1, [gitBlobId(HEAD1.files.get(STAGING)!)])
+      .reviewers([])
+      .threads([]);
+    await deliver(pullRequestHook('git.pullrequest.updated', { head: HEAD1, target: MAIN, id: 'u1' }));
+    expect(harness.outcomes).toEqual([{ outcome: 'superseded', headSha: HEAD1.commitId }]);
+    expect(ado.recorded.statuses).toEqual([]);
+
+    // A vote on a pull request completed in the meantime: the API's status decides, not the payload's.
+    new AzureMock(undefined, null).pullRequest({ head: HEAD2, target: MAIN, status: 'completed' });
+    await deliver(pullRequestHook('git.pullrequest.updated', { head: HEAD2, target: MAIN, id: 'u2' }));
+    expect(harness.outcomes.at(-1)).toEqual({ outcome: 'skipped', reason: 'pull request is Completed' });
+  });
+
+  it('ignores comments without a command and envgate’s own comments, without calling Azure DevOps', async () => {
+    const deleted = commentHook(ALICE, '/approve', { head: HEAD1, target: MAIN });
+    deleted.resource.comment.isDeleted = true;
+    const hooks = [
+      commentHook(ALICE, 'Looks fine, but please double-check the replica count.', { head: HEAD1, target: MAIN }),
+      commentHook(BOB, '> /approve\n\nquoting someone is not approving', { head: HEAD1, target: MAIN }),
+      // envgate's own summary mentions `/approve` in prose, never as a command line.
+      commentHook(BOT, '[//]: # (envgate:v1)\nApprove with a review, or comment `/approve` after the latest push.', {
+        head: HEAD1,
+        target: MAIN,
+      }),
+      deleted,
+    ];
+    for (const hook of hooks) {
+      const sent = await deliver(hook);
+      expect(sent.status).toBe(200);
+      expect(JSON.parse(sent.body).ignored).toMatch(/^comment (has no envgate command|deleted)$/);
+    }
+    expect(harness.outcomes).toEqual([]);
+  });
+
+  it('does not count an approval when the group lookup fails, and says why', async () => {
+    const ado = firstReviewReads(new AzureMock())
+      .reviewers([reviewer(ALICE, 10)])
+      .threads([voteThread(ALICE, 10, '2026-03-02T09:30:00.000Z')])
+      .statusList([])
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    identitiesMock().failing(500);
+    await deliver(pullRequestHook('git.pullrequest.updated', { head: HEAD1, target: MAIN }));
+    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' }]);
+    expect(ado.recorded.commentUpdates[0]!.body.content).toContain(
+      '@alice@acme.example: membership in @acme/platform-seniors could not be checked',
+    );
+  });
+
+  it('fails both statuses with the reason when Azure DevOps fails mid-review, and logs no secret', async () => {
+    const ado = new AzureMock()
+      .pullRequest({ head: HEAD1, target: MAIN })
+      .connectionData()
+      .statusList([])
+      .expectStatuses(2);
+    ado.scope
+      .get(`${ado.prPath}/iterations`)
+      .query(true)
+      .reply(503, '<!DOCTYPE html><html><head><title>Azure DevOps Services | Unavailable</title></head><body>…</body></html>');
+    await deliver(pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN }));
+    const reason = 'GET pull request 42 iterations: HTTP 503: <!DOCTYPE html><html><head><title>Azure DevOps Services | Unavailable</title></head><body>…</body></html>';
+    expect(harness.outcomes).toEqual([{ outcome: 'failed', reason }]);
+    expect(ado.recorded.statuses).toEqual([
+      { state: GitStatusState.Failed, description: `review did not complete: ${reason}`, context: { genre: 'envgate', name: 'validate' }, targetUrl: 'https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42' },
+      { state: GitStatusState.Failed, description: `review did not complete: ${reason}`, context: { genre: 'envgate', name: 'approval' }, targetUrl: 'https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42' },
+    ]);
+    expect(harness.logs.some((line) => line.startsWith('error azure devops: review failed'))).toBe(true);
+  });
+
+  it('pages through the changes of a large pull request', async () => {
+    const many = Array.from({ length: 2003 }, (_, i) => `docs/runbooks/page-${String(i).padStart(4, '0')}.md`);
+    const entries = changeEntries([[STAGING, 'edit'], ...many.map((p) => [p, 'add'] as [string, string])]);
+    const ado = new AzureMock()
+      .pullRequest({ head: HEAD1, target: MAIN }, 2)
+      .connectionData()
+      .iterations([ITERATION1])
+      .changes(1, [entries.slice(0, 2000), entries.slice(2000)])
+      .commit(MAIN)
+      .commit(HEAD1, [gitBlobId(HEAD1.files.get(STAGING)!)])
+      .reviewers([])
+      .threads([])
+      .statusList([])
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    await deliver(pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN }));
+    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' }]);
+    // Every changed path made it: 2,003 outside any environment are listed as not reviewed.
+    const content: string = ado.recorded.threads[0].comments[0].content;
+    expect(content).toContain('Not reviewed (outside every environment): `docs/runbooks/page-0000.md`');
+    expect(content).toContain('… 1953 more'); // 50 shown + 1,953 = all 2,003 from both pages
+  });
+
+  it('works against Azure DevOps Server: collection URL, negotiated API version, identities on the collection', async () => {
+    await new Promise((resolve) => harness.server.close(resolve));
+    const collection = 'https://tfs.example.com/tfs/DefaultCollection';
+    harness = await start(collection);
+    const ado = new AzureMock(collection, gitLocations('7.0', '7.0')) // Azure DevOps Server 2022
+      .pullRequest({ head: HEAD1, target: MAIN }, 2)
+      .iterations([ITERATION1])
+      .changes(1, [changeEntries([[STAGING, 'edit']])])
+      .commit(MAIN)
+      .commit(HEAD1, [gitBlobId(HEAD1.files.get(STAGING)!)])
+      .reviewers([reviewer(ALICE, 5)])
+      .threads([voteThread(ALICE, 5, '2026-03-02T09:40:00.000Z')])
+      .statusList([])
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    ado.scope.get('/tfs/DefaultCollection/_apis/connectionData').reply(200, connectionData());
+    identitiesMock(collection)
+      .group(SENIORS, [])
+      .group('[DefaultCollection]\\platform-seniors', [groupIdentity('[DefaultCollection]\\platform-seniors', SENIORS_DESCRIPTOR)])
+      .member(ALICE, [SENIORS_DESCRIPTOR]);
+    const hook = pullRequestHook('git.pullrequest.created', {
+      head: HEAD1,
+      target: MAIN,
+      baseUrl: 'https://tfs.example.com/tfs/DefaultCollection/',
+    });
+    expect((await deliver(hook)).status).toBe(202);
+    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pass' }]);
+    expect(ado.recorded.statusAccept).toEqual(['application/json;api-version=7.0', 'application/json;api-version=7.0']);
+    expect(ado.recorded.statuses[0].targetUrl).toBe(`${collection}/Platform/_git/gitops/pullrequest/42?discussionId=500`);
+  });
+
+  it('opens a line thread for an error finding once, and resolves it when a push fixes the file', async () => {
+    const PDB = 'environments/staging/pdb.yaml';
+    const broken = ENV_REPO[PDB]!.replace('  minAvailable: 1\n', '  minAvailable: 1\n  minAvailable: 2\n');
+    const headBroken = commit('broken', { ...ENV_REPO, [PDB]: broken });
+    const ado = new AzureMock()
+      .pullRequest({ head: headBroken, target: MAIN }, 2)
+      .connectionData()
+      .iterations([iteration(1, headBroken, MAIN, '2026-03-02T09:12:44.000Z')])
+      .changes(1, [changeEntries([[PDB, 'edit']])])
+      .commit(MAIN)
+      .commit(headBroken, [gitBlobId(Buffer.from(broken))])
+      .reviewers([])
+      .threads([])
+      .statusList([])
+      .expectThreads(2)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    await deliver(pullRequestHook('git.pullrequest.created', { head: headBroken, target: MAIN, id: 'c1' }));
+    expect(harness.outcomes.at(-1)).toMatchObject({ outcome: 'published', validate: 'fail' });
+    expect(ado.recorded.statuses[0]).toMatchObject({ state: GitStatusState.Failed, description: '1 error: environments/staging/pdb.yaml:7 · yaml/duplicate-key · duplicate key "minAvailable"' });
+    const line = ado.recorded.threads[1];
+    expect(line).toEqual({
+      comments: [
+        {
+          parentCommentId: 0,
+          content: expect.stringMatching(/^\[\/\/\]: # \(envgate:finding:[0-9a-f]{16}\)\n❌ \*\*yaml\/duplicate-key\*\* \(line 7\): duplicate key "minAvailable"/),
+          commentType: 1,
+        },
+      ],
+      status: CommentThreadStatus.Active,
+      threadContext: { filePath: '/environments/staging/pdb.yaml', rightFileStart: { line: 7, offset: 1 }, rightFileEnd: { line: 7, offset: 1 } },
+      pullRequestThreadContext: { changeTrackingId: 1, iterationContext: { firstComparingIteration: 1, secondComparingIteration: 1 } },
+    });
+
+    // The same finding on the next event: no second thread. Then a push fixes it: the thread is resolved.
+    const summary = textThread(BOT, ado.recorded.commentUpdates[0]!.body.content, '2026-03-02T09:13:00.000Z', { id: 500, status: 'closed' });
+    const finding = textThread(BOT, line.comments[0].content, '2026-03-02T09:13:01.000Z', { id: 501, status: 'active' });
+    const fixed = commit('fixed', ENV_REPO);
+    const ado2 = new AzureMock(undefined, null)
+      .pullRequest({ head: fixed, target: MAIN }, 2)
+      .iterations([iteration(1, headBroken, MAIN, '2026-03-02T09:12:44.000Z'), iteration(2, fixed, MAIN, '2026-03-02T10:00:00.000Z')])
+      .changes(2, [[]])
+      .commit(fixed, [])
+      .reviewers([])
+      .threads([summary, finding])
+      .statusList([statusEntry(1, 'validate', 'failed', 'x', 1), statusEntry(2, 'approval', 'succeeded', 'no approval required', 1)])
+      .expectStatuses(2)
+      .expectThreadUpdate(501)
+      .expectCommentUpdate(500);
+    await deliver(pullRequestHook('git.pullrequest.updated', { head: fixed, target: MAIN, id: 'u9' }));
+    expect(harness.outcomes.at(-1)).toMatchObject({ outcome: 'published', validate: 'pass' });
+    expect(ado2.recorded.threadUpdates).toEqual([{ threadId: 501, body: { status: CommentThreadStatus.Fixed } }]);
   });
 });

@@ -519,6 +519,8 @@ export interface Recorded {
   commentUpdates: { threadId: number; commentId: number; body: Json }[];
   threadUpdates: { threadId: number; body: Json }[];
   blobRequests: string[][];
+  /** Accept headers of the status posts: node-api puts the negotiated api-version there. */
+  statusAccept: string[];
 }
 
 /**
@@ -527,7 +529,7 @@ export interface Recorded {
  */
 export class AzureMock {
   readonly scope: nock.Scope;
-  readonly recorded: Recorded = { statuses: [], threads: [], commentUpdates: [], threadUpdates: [], blobRequests: [] };
+  readonly recorded: Recorded = { statuses: [], threads: [], commentUpdates: [], threadUpdates: [], blobRequests: [], statusAccept: [] };
   private readonly origin: string;
   private readonly path: string;
 
@@ -634,6 +636,7 @@ export class AzureMock {
       .reply(200, async (req: Request) => {
         const body = (await req.json()) as Json;
         this.recorded.statuses.push(body);
+        this.recorded.statusAccept.push(req.headers.get('accept') ?? '');
         return { id: 1000 + this.recorded.statuses.length, ...body };
       });
     return this;
