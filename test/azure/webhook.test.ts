@@ -140,7 +140,11 @@ describe('Azure DevOps service hook route', () => {
   });
 
   it('refuses a delivery whose collection is another organisation', async () => {
-    const payload = pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN, baseUrl: 'https://dev.azure.com/evil/' });
+    const payload = pullRequestHook('git.pullrequest.created', {
+      head: HEAD1,
+      target: MAIN,
+      baseUrl: 'https://dev.azure.com/evil/',
+    });
     const sent = await deliver(payload);
     expect(sent.status).toBe(403);
     expect(harness.outcomes).toEqual([]);
@@ -156,7 +160,9 @@ describe('Azure DevOps service hook route', () => {
       .expectCommentUpdate(500);
     const sent = await deliver(pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN }));
     expect(sent.status).toBe(202);
-    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' }]);
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' },
+    ]);
 
     const [thread] = ado.recorded.threads;
     expect(thread.status).toBe(CommentThreadStatus.Closed);
@@ -197,12 +203,18 @@ describe('Azure DevOps service hook route', () => {
     const ado = firstReviewReads(new AzureMock())
       .reviewers([reviewer(ALICE, 10), reviewer(BOB, 10), reviewer(DANA, 10)])
       .threads([
-        textThread(BOT, '[//]: # (envgate:v1)\n### envgate · old', '2026-03-02T09:13:00.000Z', { id: 61, status: 'closed' }),
+        textThread(BOT, '[//]: # (envgate:v1)\n### envgate · old', '2026-03-02T09:13:00.000Z', {
+          id: 61,
+          status: 'closed',
+        }),
         voteThread(ALICE, 10, '2026-03-02T09:30:00.000Z'),
         voteThread(BOB, 10, '2026-03-02T09:31:00.000Z'),
         voteThread(DANA, 10, '2026-03-02T09:32:00.000Z'),
       ])
-      .statusList([statusEntry(1, 'validate', 'succeeded', 'passed', 1), statusEntry(2, 'approval', 'pending', 'approval needed', 1)])
+      .statusList([
+        statusEntry(1, 'validate', 'succeeded', 'passed', 1),
+        statusEntry(2, 'approval', 'pending', 'approval needed', 1),
+      ])
       .expectCommentUpdate(61)
       .expectStatuses(1);
     identitiesMock()
@@ -212,10 +224,16 @@ describe('Azure DevOps service hook route', () => {
       .member(BOB, ['Microsoft.TeamFoundation.Identity;S-1-9-1551374245-3-1']);
     // The delivery says nobody voted; the API says otherwise, and the API wins.
     const sent = await deliver(
-      pullRequestHook('git.pullrequest.updated', { head: HEAD1, target: MAIN, text: 'Alice Senior approved pull request 42' }),
+      pullRequestHook('git.pullrequest.updated', {
+        head: HEAD1,
+        target: MAIN,
+        text: 'Alice Senior approved pull request 42',
+      }),
     );
     expect(sent.status).toBe(202);
-    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pass' }]);
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pass' },
+    ]);
     // Validate is unchanged on this iteration, so only the approval status is posted.
     expect(ado.recorded.statuses.map((s) => [s.context.name, s.state, s.description])).toEqual([
       ['approval', GitStatusState.Succeeded, 'approved: staging: approved by @alice@acme.example'],
@@ -245,7 +263,13 @@ describe('Azure DevOps service hook route', () => {
       .group(SENIORS, [groupIdentity(SENIORS, SENIORS_DESCRIPTOR)])
       .group('[acme]\\platform-seniors', [])
       .member(ALICE, [SENIORS_DESCRIPTOR]);
-    await deliver(pullRequestHook('git.pullrequest.updated', { head: HEAD2, target: MAIN, text: 'Dana Developer updated the source branch' }));
+    await deliver(
+      pullRequestHook('git.pullrequest.updated', {
+        head: HEAD2,
+        target: MAIN,
+        text: 'Dana Developer updated the source branch',
+      }),
+    );
     expect(harness.outcomes.at(-1)).toMatchObject({ outcome: 'published', approval: 'pending' });
     expect(ado.recorded.statuses.map((s) => [s.context.name, s.iterationId, s.state])).toEqual([
       ['validate', 2, GitStatusState.Succeeded],
@@ -262,7 +286,10 @@ describe('Azure DevOps service hook route', () => {
       .changes(2, [changeEntries([[STAGING, 'edit']])])
       .reviewers([reviewer(ALICE, 10)])
       .threads([
-        textThread(BOT, ado.recorded.commentUpdates[0]!.body.content, '2026-03-02T11:01:00.000Z', { id: 500, status: 'closed' }),
+        textThread(BOT, ado.recorded.commentUpdates[0]!.body.content, '2026-03-02T11:01:00.000Z', {
+          id: 500,
+          status: 'closed',
+        }),
         voteThread(ALICE, 10, '2026-03-02T09:30:00.000Z'),
         textThread(ALICE, 'Re-checked the new replica count.\n\n/approve', '2026-03-02T11:20:00.000Z'),
       ])
@@ -275,8 +302,15 @@ describe('Azure DevOps service hook route', () => {
       .member(ALICE, [SENIORS_DESCRIPTOR]);
     // A new handler process-wide state is not needed: the same handler keeps the snapshots and the bot identity.
     await deliver(commentHook(ALICE, 'Re-checked the new replica count.\n\n/approve', { head: HEAD2, target: MAIN }));
-    expect(harness.outcomes.at(-1)).toEqual({ outcome: 'published', headSha: HEAD2.commitId, validate: 'pass', approval: 'pass' });
-    expect(ado2.recorded.statuses.map((s) => [s.context.name, s.state])).toEqual([['approval', GitStatusState.Succeeded]]);
+    expect(harness.outcomes.at(-1)).toEqual({
+      outcome: 'published',
+      headSha: HEAD2.commitId,
+      validate: 'pass',
+      approval: 'pass',
+    });
+    expect(ado2.recorded.statuses.map((s) => [s.context.name, s.state])).toEqual([
+      ['approval', GitStatusState.Succeeded],
+    ]);
   });
 
   it('reviews a duplicate delivery once, and an out-of-order one against the pull request as it is now', async () => {
@@ -299,7 +333,9 @@ describe('Azure DevOps service hook route', () => {
     const again = await deliver(late);
     expect(again.status).toBe(200);
     expect(JSON.parse(again.body)).toEqual({ ignored: 'duplicate delivery' });
-    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD2.commitId, validate: 'pass', approval: 'pending' }]);
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD2.commitId, validate: 'pass', approval: 'pending' },
+    ]);
     expect(ado.recorded.statuses.map((s) => s.iterationId)).toEqual([2, 2]);
   });
 
@@ -355,7 +391,9 @@ describe('Azure DevOps service hook route', () => {
       .expectCommentUpdate(500);
     identitiesMock().failing(500);
     await deliver(pullRequestHook('git.pullrequest.updated', { head: HEAD1, target: MAIN }));
-    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' }]);
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' },
+    ]);
     expect(ado.recorded.commentUpdates[0]!.body.content).toContain(
       '@alice@acme.example: membership in @acme/platform-seniors could not be checked',
     );
@@ -370,13 +408,27 @@ describe('Azure DevOps service hook route', () => {
     ado.scope
       .get(`${ado.prPath}/iterations`)
       .query(true)
-      .reply(503, '<!DOCTYPE html><html><head><title>Azure DevOps Services | Unavailable</title></head><body>…</body></html>');
+      .reply(
+        503,
+        '<!DOCTYPE html><html><head><title>Azure DevOps Services | Unavailable</title></head><body>…</body></html>',
+      );
     await deliver(pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN }));
-    const reason = 'GET pull request 42 iterations: HTTP 503: <!DOCTYPE html><html><head><title>Azure DevOps Services | Unavailable</title></head><body>…</body></html>';
+    const reason =
+      'GET pull request 42 iterations: HTTP 503: <!DOCTYPE html><html><head><title>Azure DevOps Services | Unavailable</title></head><body>…</body></html>';
     expect(harness.outcomes).toEqual([{ outcome: 'failed', reason }]);
     expect(ado.recorded.statuses).toEqual([
-      { state: GitStatusState.Failed, description: `review did not complete: ${reason}`, context: { genre: 'envgate', name: 'validate' }, targetUrl: 'https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42' },
-      { state: GitStatusState.Failed, description: `review did not complete: ${reason}`, context: { genre: 'envgate', name: 'approval' }, targetUrl: 'https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42' },
+      {
+        state: GitStatusState.Failed,
+        description: `review did not complete: ${reason}`,
+        context: { genre: 'envgate', name: 'validate' },
+        targetUrl: 'https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42',
+      },
+      {
+        state: GitStatusState.Failed,
+        description: `review did not complete: ${reason}`,
+        context: { genre: 'envgate', name: 'approval' },
+        targetUrl: 'https://dev.azure.com/acme/Platform/_git/gitops/pullrequest/42',
+      },
     ]);
     expect(harness.logs.some((line) => line.startsWith('error azure devops: review failed'))).toBe(true);
   });
@@ -398,7 +450,9 @@ describe('Azure DevOps service hook route', () => {
       .expectStatuses(2)
       .expectCommentUpdate(500);
     await deliver(pullRequestHook('git.pullrequest.created', { head: HEAD1, target: MAIN }));
-    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' }]);
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pending' },
+    ]);
     // Every changed path made it: 2,003 outside any environment are listed as not reviewed.
     const content: string = ado.recorded.threads[0].comments[0].content;
     expect(content).toContain('Not reviewed (outside every environment): `docs/runbooks/page-0000.md`');
@@ -424,7 +478,9 @@ describe('Azure DevOps service hook route', () => {
     ado.scope.get('/tfs/DefaultCollection/_apis/connectionData').reply(200, connectionData());
     identitiesMock(collection)
       .group(SENIORS, [])
-      .group('[DefaultCollection]\\platform-seniors', [groupIdentity('[DefaultCollection]\\platform-seniors', SENIORS_DESCRIPTOR)])
+      .group('[DefaultCollection]\\platform-seniors', [
+        groupIdentity('[DefaultCollection]\\platform-seniors', SENIORS_DESCRIPTOR),
+      ])
       .member(ALICE, [SENIORS_DESCRIPTOR]);
     const hook = pullRequestHook('git.pullrequest.created', {
       head: HEAD1,
@@ -432,9 +488,13 @@ describe('Azure DevOps service hook route', () => {
       baseUrl: 'https://tfs.example.com/tfs/DefaultCollection/',
     });
     expect((await deliver(hook)).status).toBe(202);
-    expect(harness.outcomes).toEqual([{ outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pass' }]);
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pass' },
+    ]);
     expect(ado.recorded.statusAccept).toEqual(['application/json;api-version=7.0', 'application/json;api-version=7.0']);
-    expect(ado.recorded.statuses[0].targetUrl).toBe(`${collection}/Platform/_git/gitops/pullrequest/42?discussionId=500`);
+    expect(ado.recorded.statuses[0].targetUrl).toBe(
+      `${collection}/Platform/_git/gitops/pullrequest/42?discussionId=500`,
+    );
   });
 
   it('opens a line thread for an error finding once, and resolves it when a push fixes the file', async () => {
@@ -456,33 +516,57 @@ describe('Azure DevOps service hook route', () => {
       .expectCommentUpdate(500);
     await deliver(pullRequestHook('git.pullrequest.created', { head: headBroken, target: MAIN, id: 'c1' }));
     expect(harness.outcomes.at(-1)).toMatchObject({ outcome: 'published', validate: 'fail' });
-    expect(ado.recorded.statuses[0]).toMatchObject({ state: GitStatusState.Failed, description: '1 error: environments/staging/pdb.yaml:7 · yaml/duplicate-key · duplicate key "minAvailable"' });
+    expect(ado.recorded.statuses[0]).toMatchObject({
+      state: GitStatusState.Failed,
+      description: '1 error: environments/staging/pdb.yaml:7 · yaml/duplicate-key · duplicate key "minAvailable"',
+    });
     const line = ado.recorded.threads[1];
     expect(line).toEqual({
       comments: [
         {
           parentCommentId: 0,
-          content: expect.stringMatching(/^\[\/\/\]: # \(envgate:finding:[0-9a-f]{16}\)\n❌ \*\*yaml\/duplicate-key\*\* \(line 7\): duplicate key "minAvailable"/),
+          content: expect.stringMatching(
+            /^\[\/\/\]: # \(envgate:finding:[0-9a-f]{16}\)\n❌ \*\*yaml\/duplicate-key\*\* \(line 7\): duplicate key "minAvailable"/,
+          ),
           commentType: 1,
         },
       ],
       status: CommentThreadStatus.Active,
-      threadContext: { filePath: '/environments/staging/pdb.yaml', rightFileStart: { line: 7, offset: 1 }, rightFileEnd: { line: 7, offset: 1 } },
-      pullRequestThreadContext: { changeTrackingId: 1, iterationContext: { firstComparingIteration: 1, secondComparingIteration: 1 } },
+      threadContext: {
+        filePath: '/environments/staging/pdb.yaml',
+        rightFileStart: { line: 7, offset: 1 },
+        rightFileEnd: { line: 7, offset: 1 },
+      },
+      pullRequestThreadContext: {
+        changeTrackingId: 1,
+        iterationContext: { firstComparingIteration: 1, secondComparingIteration: 1 },
+      },
     });
 
     // The same finding on the next event: no second thread. Then a push fixes it: the thread is resolved.
-    const summary = textThread(BOT, ado.recorded.commentUpdates[0]!.body.content, '2026-03-02T09:13:00.000Z', { id: 500, status: 'closed' });
-    const finding = textThread(BOT, line.comments[0].content, '2026-03-02T09:13:01.000Z', { id: 501, status: 'active' });
+    const summary = textThread(BOT, ado.recorded.commentUpdates[0]!.body.content, '2026-03-02T09:13:00.000Z', {
+      id: 500,
+      status: 'closed',
+    });
+    const finding = textThread(BOT, line.comments[0].content, '2026-03-02T09:13:01.000Z', {
+      id: 501,
+      status: 'active',
+    });
     const fixed = commit('fixed', ENV_REPO);
     const ado2 = new AzureMock(undefined, null)
       .pullRequest({ head: fixed, target: MAIN }, 2)
-      .iterations([iteration(1, headBroken, MAIN, '2026-03-02T09:12:44.000Z'), iteration(2, fixed, MAIN, '2026-03-02T10:00:00.000Z')])
+      .iterations([
+        iteration(1, headBroken, MAIN, '2026-03-02T09:12:44.000Z'),
+        iteration(2, fixed, MAIN, '2026-03-02T10:00:00.000Z'),
+      ])
       .changes(2, [[]])
       .commit(fixed, [])
       .reviewers([])
       .threads([summary, finding])
-      .statusList([statusEntry(1, 'validate', 'failed', 'x', 1), statusEntry(2, 'approval', 'succeeded', 'no approval required', 1)])
+      .statusList([
+        statusEntry(1, 'validate', 'failed', 'x', 1),
+        statusEntry(2, 'approval', 'succeeded', 'no approval required', 1),
+      ])
       .expectStatuses(2)
       .expectThreadUpdate(501)
       .expectCommentUpdate(500);

@@ -37,7 +37,8 @@ export const ALICE = person('d6245f20-2af8-44f4-9451-8107cb2767db', 'Alice Senio
 export const BOB = person('1b7c40a2-3e0d-4f44-9a2e-6c8f1d2b3a4c', 'Bob Builder', 'bob@acme.example');
 export const BOT = person('e0c1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b', 'envgate', 'envgate@acme.example');
 /** The identity descriptor of `[Platform]\platform-seniors`. */
-export const SENIORS_DESCRIPTOR = 'Microsoft.TeamFoundation.Identity;S-1-9-1551374245-1204400969-2402986413-2179408616-3-2416543751';
+export const SENIORS_DESCRIPTOR =
+  'Microsoft.TeamFoundation.Identity;S-1-9-1551374245-1204400969-2402986413-2179408616-3-2416543751';
 
 // ---- a fake repository ------------------------------------------------------------------------------------------
 
@@ -98,9 +99,19 @@ export function treeResponse(c: Commit): Json {
   for (const [path, content] of c.files) blob(path, content, '100644');
   for (const [path, target] of c.symlinks) blob(path, Buffer.from(target), '120000');
   for (const folder of folders) {
-    entries.push({ objectId: sha1(`folder ${folder}`), relativePath: folder, mode: '40000', gitObjectType: 'tree', size: 0 });
+    entries.push({
+      objectId: sha1(`folder ${folder}`),
+      relativePath: folder,
+      mode: '40000',
+      gitObjectType: 'tree',
+      size: 0,
+    });
   }
-  return { objectId: c.treeId, url: `https://dev.azure.com/acme/_apis/git/repositories/${REPO.id}/trees/${c.treeId}`, treeEntries: entries };
+  return {
+    objectId: c.treeId,
+    url: `https://dev.azure.com/acme/_apis/git/repositories/${REPO.id}/trees/${c.treeId}`,
+    treeEntries: entries,
+  };
 }
 
 export function blobsOf(c: Commit): Map<string, Buffer> {
@@ -138,14 +149,34 @@ export function gitLocations(maxVersion = '7.2', releasedVersion = '7.1'): Json 
   const value = [
     loc('9946fd70-0d40-406e-b686-b4744cbbcc37', 'pullRequests', pr),
     loc('d43911ee-6958-46b0-a42b-8445b8a0d004', 'pullRequestIterations', `${pr}/iterations/{iterationId}`),
-    loc('4216bdcf-b6b1-4d59-8b82-c34cc183fc8b', 'pullRequestIterationChanges', `${pr}/iterations/{iterationId}/changes`),
+    loc(
+      '4216bdcf-b6b1-4d59-8b82-c34cc183fc8b',
+      'pullRequestIterationChanges',
+      `${pr}/iterations/{iterationId}/changes`,
+    ),
     loc('4b6702c7-aa35-4b89-9c96-b9abf6d3e540', 'pullRequestReviewers', `${pr}/reviewers/{reviewerId}`),
     loc('b5f6bb4f-8d1e-4d79-8d11-4c9172c99c35', 'pullRequestStatuses', `${pr}/statuses/{statusId}`),
     loc('ab6e2e5d-a0b7-4153-b64a-a4efe0d49449', 'pullRequestThreads', `${pr}/threads/{threadId}`),
-    loc('965a3ec7-5ed8-455a-bdcb-835a5ea7fe7b', 'pullRequestThreadComments', `${pr}/threads/{threadId}/comments/{commentId}`),
-    loc('c2570c3b-5b3f-41b8-98bf-5407bfde8d58', 'commits', '{project}/_apis/{area}/repositories/{repositoryId}/commits/{commitId}'),
-    loc('729f6437-6f92-44ec-8bee-273a7111063c', 'trees', '{project}/_apis/{area}/repositories/{repositoryId}/trees/{sha1}'),
-    loc('7b28e929-2c99-405d-9c5c-6167a06e6816', 'blobs', '{project}/_apis/{area}/repositories/{repositoryId}/blobs/{sha1}'),
+    loc(
+      '965a3ec7-5ed8-455a-bdcb-835a5ea7fe7b',
+      'pullRequestThreadComments',
+      `${pr}/threads/{threadId}/comments/{commentId}`,
+    ),
+    loc(
+      'c2570c3b-5b3f-41b8-98bf-5407bfde8d58',
+      'commits',
+      '{project}/_apis/{area}/repositories/{repositoryId}/commits/{commitId}',
+    ),
+    loc(
+      '729f6437-6f92-44ec-8bee-273a7111063c',
+      'trees',
+      '{project}/_apis/{area}/repositories/{repositoryId}/trees/{sha1}',
+    ),
+    loc(
+      '7b28e929-2c99-405d-9c5c-6167a06e6816',
+      'blobs',
+      '{project}/_apis/{area}/repositories/{repositoryId}/blobs/{sha1}',
+    ),
   ];
   return { count: value.length, value };
 }
@@ -327,7 +358,8 @@ export function connectionData(): Json {
   return {
     authenticatedUser: {
       id: BOT.id,
-      descriptor: 'Microsoft.IdentityModel.Claims.ClaimsIdentity;72f988bf-86f1-41af-91ab-2d7cd011db47\\envgate@acme.example',
+      descriptor:
+        'Microsoft.IdentityModel.Claims.ClaimsIdentity;72f988bf-86f1-41af-91ab-2d7cd011db47\\envgate@acme.example',
       subjectDescriptor: BOT.descriptor,
       providerDisplayName: BOT.displayName,
       isActive: true,
@@ -339,7 +371,10 @@ export function connectionData(): Json {
     instanceId: 'a56cba4a-dc80-4dd2-91fa-6fe7047fea7c',
     deploymentId: '9b0d4c6a-4d2e-4b5c-8f1a-2e3d4c5b6a79',
     deploymentType: 'hosted',
-    locationServiceData: { serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7', defaultAccessMappingMoniker: 'PublicAccessMapping' },
+    locationServiceData: {
+      serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
+      defaultAccessMappingMoniker: 'PublicAccessMapping',
+    },
   };
 }
 
@@ -407,13 +442,19 @@ function containers(baseUrl: string): Json {
 }
 
 /** `git.pullrequest.created` / `git.pullrequest.updated` with `resourceDetailsToSend: all`. */
-export function pullRequestHook(eventType: 'git.pullrequest.created' | 'git.pullrequest.updated', o: HookOptions): Json {
+export function pullRequestHook(
+  eventType: 'git.pullrequest.created' | 'git.pullrequest.updated',
+  o: HookOptions,
+): Json {
   const baseUrl = o.baseUrl ?? 'https://dev.azure.com/acme/';
   const text = o.text ?? 'Dana Developer created a new pull request';
   const resource = pullRequest({ head: o.head, target: o.target, org: baseUrl.replace(/\/$/, '') });
   if (o.status) resource.status = o.status;
   resource.repository.remoteUrl = `https://acme@dev.azure.com/acme/${PROJECT.name}/_git/${REPO.name}`;
-  resource._links = { web: { href: `${resource.repository.webUrl}/pullrequest/${PR_ID}` }, statuses: { href: `${resource.url}/statuses` } };
+  resource._links = {
+    web: { href: `${resource.repository.webUrl}/pullrequest/${PR_ID}` },
+    statuses: { href: `${resource.url}/statuses` },
+  };
   return {
     subscriptionId: 'd21a27a6-3b89-45fb-9af9-0fe220348c1d',
     notificationId: 3,
@@ -470,7 +511,9 @@ export function commentHook(author: Person, content: string, o: HookOptions & { 
 
 /** What the subscription's "Test" button sends for `git.pullrequest.created`: the documentation's Fabrikam sample. */
 export function testButtonHook(): Json {
-  return JSON.parse(readFileSync(new URL('../fixtures/azure/test-git.pullrequest.created.json', import.meta.url), 'utf8'));
+  return JSON.parse(
+    readFileSync(new URL('../fixtures/azure/test-git.pullrequest.created.json', import.meta.url), 'utf8'),
+  );
 }
 
 // ---- the server under test --------------------------------------------------------------------------------------
@@ -484,7 +527,9 @@ export interface Sent {
   body: string;
 }
 
-export async function listen(handler: (req: Json, res: Json) => Promise<boolean>): Promise<{ server: Server; url: string }> {
+export async function listen(
+  handler: (req: Json, res: Json) => Promise<boolean>,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
       if (!handled) {
@@ -498,14 +543,23 @@ export async function listen(handler: (req: Json, res: Json) => Promise<boolean>
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
-export function send(url: string, body: string | object, headers: Record<string, string> = {}, method = 'POST'): Promise<Sent> {
+export function send(
+  url: string,
+  body: string | object,
+  headers: Record<string, string> = {},
+  method = 'POST',
+): Promise<Sent> {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      url,
+      { method, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
@@ -529,7 +583,14 @@ export interface Recorded {
  */
 export class AzureMock {
   readonly scope: nock.Scope;
-  readonly recorded: Recorded = { statuses: [], threads: [], commentUpdates: [], threadUpdates: [], blobRequests: [], statusAccept: [] };
+  readonly recorded: Recorded = {
+    statuses: [],
+    threads: [],
+    commentUpdates: [],
+    threadUpdates: [],
+    blobRequests: [],
+    statusAccept: [],
+  };
   private readonly origin: string;
   private readonly path: string;
 
@@ -559,7 +620,11 @@ export class AzureMock {
   }
 
   pullRequest(state: PrState, times = 1): this {
-    this.scope.get(this.prPath).query(true).times(times).reply(200, pullRequest({ org: this.base, ...state }));
+    this.scope
+      .get(this.prPath)
+      .query(true)
+      .times(times)
+      .reply(200, pullRequest({ org: this.base, ...state }));
     return this;
   }
 
@@ -592,7 +657,12 @@ export class AzureMock {
     this.scope
       .get(`${this.repoPath()}/commits/${c.commitId}`)
       .query(true)
-      .reply(200, { commitId: c.commitId, treeId: c.treeId, comment: 'commit', url: `${this.base}/commits/${c.commitId}` });
+      .reply(200, {
+        commitId: c.commitId,
+        treeId: c.treeId,
+        comment: 'commit',
+        url: `${this.base}/commits/${c.commitId}`,
+      });
     this.scope.get(`${this.repoPath()}/trees/${c.treeId}`).query({ recursive: 'true' }).reply(200, treeResponse(c));
     const blobs = blobsOf(c);
     const expected = expectBlobs ? [...expectBlobs] : [...blobs.keys()];
@@ -681,15 +751,27 @@ export function identitiesMock(base = 'https://vssps.dev.azure.com/acme') {
   return {
     scope,
     group(account: string, found: Json[]) {
-      scope.get(path).query({ searchFilter: 'General', filterValue: account, queryMembership: 'None', 'api-version': '6.0' }).reply(200, { count: found.length, value: found });
+      scope
+        .get(path)
+        .query({ searchFilter: 'General', filterValue: account, queryMembership: 'None', 'api-version': '6.0' })
+        .reply(200, { count: found.length, value: found });
       return this;
     },
     member(p: Person, memberOf: string[]) {
-      scope.get(path).query({ identityIds: p.id, queryMembership: 'ExpandedUp', 'api-version': '6.0' }).reply(200, { count: 1, value: [userIdentity(p, memberOf)] });
+      scope
+        .get(path)
+        .query({ identityIds: p.id, queryMembership: 'ExpandedUp', 'api-version': '6.0' })
+        .reply(200, { count: 1, value: [userIdentity(p, memberOf)] });
       return this;
     },
     failing(status: number) {
-      scope.get(path).query(true).reply(status, { message: 'TF400898: An Internal Error Occurred. Activity Id: 4f1b2c3d-0000-0000-0000-000000000000.', typeKey: 'InternalServerErrorException' });
+      scope
+        .get(path)
+        .query(true)
+        .reply(status, {
+          message: 'TF400898: An Internal Error Occurred. Activity Id: 4f1b2c3d-0000-0000-0000-000000000000.',
+          typeKey: 'InternalServerErrorException',
+        });
       return this;
     },
   };

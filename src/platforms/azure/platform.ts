@@ -19,13 +19,7 @@ import { MembershipResolver } from './membership.js';
 import type { Organization } from './settings.js';
 import { commandSignals, identityOf, voteSignals } from './signals.js';
 import type { AzureSnapshotStore } from './snapshot.js';
-import {
-  findFindingThreads,
-  findingComment,
-  findingKey,
-  findSummaryThread,
-  toAzureMarkdown,
-} from './threads.js';
+import { findFindingThreads, findingComment, findingKey, findSummaryThread, toAzureMarkdown } from './threads.js';
 import type { AuthenticatedUser, AzureDevOpsApi } from './transport.js';
 
 export interface Logger {
@@ -134,13 +128,16 @@ export class AzureDevOpsPlatform implements Platform {
     const base = commitOf(last.commonRefCommit, 'merge-base');
     const target = commitOf(pr.lastMergeTargetCommit ?? last.targetRefCommit, 'target');
 
-    const { changedPaths, trackingIds } = toChangedPaths(await this.allChanges(project, repositoryId, ref.number, last.id));
+    const { changedPaths, trackingIds } = toChangedPaths(
+      await this.allChanges(project, repositoryId, ref.number, last.id),
+    );
     this.changed = new Map(changedPaths.map((c) => [c.path, c]));
     this.trackingIds = trackingIds;
 
     // One after the other: base, target and head share most blobs, which the store then downloads once.
     const baseSnapshot = await snapshots.snapshot(api, project, repositoryId, base);
-    const targetSnapshot = target === base ? baseSnapshot : await snapshots.snapshot(api, project, repositoryId, target);
+    const targetSnapshot =
+      target === base ? baseSnapshot : await snapshots.snapshot(api, project, repositoryId, target);
     const headSnapshot = await snapshots.snapshot(api, project, repositoryId, head);
 
     this.membership = new MembershipResolver(api, this.options.org, pr.repository?.project?.name ?? project);
@@ -251,7 +248,14 @@ export class AzureDevOpsPlatform implements Platform {
     const content = pending + approvalDetails(approval);
     if (content === this.summary.content) return;
     const { project, repositoryId } = splitRepo(ref);
-    await this.options.api.updateComment(project, repositoryId, ref.number, this.summary.threadId, this.summary.commentId, content);
+    await this.options.api.updateComment(
+      project,
+      repositoryId,
+      ref.number,
+      this.summary.threadId,
+      this.summary.commentId,
+      content,
+    );
     this.summary.content = content;
   }
 
@@ -279,7 +283,9 @@ export class AzureDevOpsPlatform implements Platform {
     const statuses = await this.statusList;
     return statuses
       .filter((s) => s.context?.genre === genre && s.context.name === name)
-      .reduce<GitPullRequestStatus | undefined>((a, b) => (a === undefined || (b.id ?? 0) > (a.id ?? 0) ? b : a), undefined);
+      .reduce<
+        GitPullRequestStatus | undefined
+      >((a, b) => (a === undefined || (b.id ?? 0) > (a.id ?? 0) ? b : a), undefined);
   }
 
   private targetUrl(): string | undefined {

@@ -57,7 +57,10 @@ export class AzureDevOpsReviewer {
     if (!readFailed) {
       if (!current) return { outcome: 'skipped', reason: 'pull request not found' };
       if (current.status !== PullRequestStatus.Active) {
-        return { outcome: 'skipped', reason: `pull request is ${PullRequestStatus[current.status ?? 0] ?? 'not active'}` };
+        return {
+          outcome: 'skipped',
+          reason: `pull request is ${PullRequestStatus[current.status ?? 0] ?? 'not active'}`,
+        };
       }
     }
     const platform = new AzureDevOpsPlatform({

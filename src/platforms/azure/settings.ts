@@ -109,7 +109,9 @@ export function parseOrganizationUrl(raw: string): Organization {
   }
   const collection = segments.at(-1);
   if (!collection) {
-    throw new SettingsError('AZURE_DEVOPS_ORG_URL on Azure DevOps Server is the collection URL, e.g. /tfs/DefaultCollection');
+    throw new SettingsError(
+      'AZURE_DEVOPS_ORG_URL on Azure DevOps Server is the collection URL, e.g. /tfs/DefaultCollection',
+    );
   }
   return {
     url: base,

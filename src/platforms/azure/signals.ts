@@ -114,7 +114,10 @@ function isTextComment(comment: Comment): boolean {
  * the core). A comment counts from its last edit: only its author can edit it, and an approval edited in after the
  * latest push is given after that push.
  */
-export function commandSignals(threads: readonly GitPullRequestCommentThread[], botId: string | undefined): ApprovalSignal[] {
+export function commandSignals(
+  threads: readonly GitPullRequestCommentThread[],
+  botId: string | undefined,
+): ApprovalSignal[] {
   const signals: ApprovalSignal[] = [];
   for (const thread of threads) {
     if (thread.isDeleted) continue;

@@ -138,12 +138,17 @@ export class AzureSnapshotStore {
     return { snapshot: new MemorySnapshot(sha, { files, symlinks, unreadable }), bytes };
   }
 
-  private listBlobs(entries: NonNullable<Awaited<ReturnType<AzureDevOpsApi['getTree']>>['treeEntries']>, label: string) {
+  private listBlobs(
+    entries: NonNullable<Awaited<ReturnType<AzureDevOpsApi['getTree']>>['treeEntries']>,
+    label: string,
+  ) {
     const listed: TreeBlob[] = [];
     let total = 0;
     for (const entry of entries) {
-      // Folders are implied by paths; submodules (commits) have no content in this repository.
-      if (entry.gitObjectType === GIT_OBJECT_TREE || entry.gitObjectType === GIT_OBJECT_COMMIT) continue;
+      // Folders are implied by paths; submodules (commits) have no content in this repository. node-api turns the
+      // REST strings into numbers; both are accepted so a raw response reads the same.
+      const type = entry.gitObjectType as unknown;
+      if (type === GIT_OBJECT_TREE || type === GIT_OBJECT_COMMIT || type === 'tree' || type === 'commit') continue;
       const raw = entry.relativePath ?? '';
       const path = repositoryPath(raw);
       const objectId = (entry.objectId ?? '').toLowerCase();
@@ -207,11 +212,16 @@ export async function readBlobsZip(
   const blobs = new Map<string, Uint8Array>();
   const refuse = (why: string) => new SnapshotError(`the blob download for ${label} ${why}; nothing of it is used`);
   try {
-    const zipfile = await fromBufferPromise(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true });
+    const zipfile = await fromBufferPromise(zip, {
+      lazyEntries: true,
+      strictFileNames: true,
+      validateEntrySizes: true,
+    });
     for await (const entry of zipfile.eachEntry() as AsyncIterable<Entry>) {
       const id = entry.fileName.toLowerCase();
       const size = expected.get(id);
-      if (size === undefined) throw refuse(`has an entry that was not requested (${JSON.stringify(entry.fileName.slice(0, 80))})`);
+      if (size === undefined)
+        throw refuse(`has an entry that was not requested (${JSON.stringify(entry.fileName.slice(0, 80))})`);
       if (blobs.has(id)) throw refuse(`has blob ${id.slice(0, 12)} twice`);
       if (entry.uncompressedSize !== size) {
         throw refuse(`declares ${entry.uncompressedSize} bytes for blob ${id.slice(0, 12)}, the tree says ${size}`);

@@ -187,7 +187,8 @@ export class NodeApiTransport implements AzureDevOpsApi {
       // compareTo 0: everything the iteration changes relative to the merge base, i.e. the whole PR.
       this.git.getPullRequestIterationChanges(repositoryId, number, iterationId, project, top, skip, 0),
     );
-    if (!changes) throw new AzureDevOpsApiError(`GET pull request ${number} iteration ${iterationId} changes: HTTP 404`, 404);
+    if (!changes)
+      throw new AzureDevOpsApiError(`GET pull request ${number} iteration ${iterationId} changes: HTTP 404`, 404);
     return changes;
   }
 

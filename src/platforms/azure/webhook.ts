@@ -130,15 +130,22 @@ export function createAzureDevOpsWebhookHandler(
     }
     if (delivery.eventId) seen.set(delivery.eventId, true);
     const key = `${delivery.ref.repo}#${delivery.ref.number}`;
-    log.info({ pr: delivery.ref.number, repo: delivery.ref.repo, event: delivery.eventType }, 'azure devops: review queued');
+    log.info(
+      { pr: delivery.ref.number, repo: delivery.ref.repo, event: delivery.eventType },
+      'azure devops: review queued',
+    );
     const job = queue
       .enqueue(key, async () => {
         const outcome = await reviewer.review(delivery.ref, delivery.headSha);
-        if (outcome.outcome === 'skipped') log.info({ pr: delivery.ref.number, reason: outcome.reason }, 'azure devops: review skipped');
+        if (outcome.outcome === 'skipped')
+          log.info({ pr: delivery.ref.number, reason: outcome.reason }, 'azure devops: review skipped');
         deps.onReview?.(outcome);
       })
       .catch((error: unknown) =>
-        log.error({ pr: delivery.ref.number, err: error instanceof Error ? error.message : String(error) }, 'azure devops: review crashed'),
+        log.error(
+          { pr: delivery.ref.number, err: error instanceof Error ? error.message : String(error) },
+          'azure devops: review crashed',
+        ),
       );
     running.add(job);
     void job.finally(() => running.delete(job));
