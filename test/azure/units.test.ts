@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/types.js';
 import { isAuthenticDelivery } from '../../src/platforms/azure/auth.js';
 import { toChangedPaths } from '../../src/platforms/azure/changes.js';
-import { parseCommands } from '../../src/platforms/azure/commands.js';
+import { parseCommands } from '../../src/platforms/github/commands.js';
 import { classifyDelivery } from '../../src/platforms/azure/events.js';
 import { groupCandidates } from '../../src/platforms/azure/membership.js';
 import { AzureDevOpsPlatform, statusDescription } from '../../src/platforms/azure/platform.js';
@@ -182,10 +182,13 @@ describe('classifyDelivery', () => {
       action: 'review',
       eventType: 'ms.vss-code.git-pullrequest-comment-event',
     });
+    expect(classifyDelivery(commentHook(BOB, '/envgate rerun', { head: HEAD, target: MAIN }), ORG)).toMatchObject({
+      action: 'review',
+    });
   });
 });
 
-describe('commands', () => {
+describe('commands (the GitHub grammar, shared)', () => {
   it('reads commands on their own lines, never quoted or fenced', () => {
     expect(parseCommands('/approve\n/approve prod, staging\n/reject\n/break-glass  pager: INC-4711 ')).toEqual([
       { kind: 'approve' },

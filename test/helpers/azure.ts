@@ -765,13 +765,10 @@ export function identitiesMock(base = 'https://vssps.dev.azure.com/acme') {
       return this;
     },
     failing(status: number) {
-      scope
-        .get(path)
-        .query(true)
-        .reply(status, {
-          message: 'TF400898: An Internal Error Occurred. Activity Id: 4f1b2c3d-0000-0000-0000-000000000000.',
-          typeKey: 'InternalServerErrorException',
-        });
+      scope.get(path).query(true).reply(status, {
+        message: 'TF400898: An Internal Error Occurred. Activity Id: 4f1b2c3d-0000-0000-0000-000000000000.',
+        typeKey: 'InternalServerErrorException',
+      });
       return this;
     },
   };
