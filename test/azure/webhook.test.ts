@@ -125,8 +125,10 @@ describe('Azure DevOps service hook route', () => {
     expect(harness.outcomes).toEqual([]);
   });
 
-  it('answers 400 to malformed JSON, 405 to other methods, and leaves other paths to the next handler', async () => {
+  it('answers 400 to malformed JSON, 413 to oversized bodies, 405 to other methods, and leaves other paths to the next handler', async () => {
     expect((await deliver('{"eventType": "git.pullrequest.created", ')).status).toBe(400);
+    const huge = await deliver({ eventType: 'git.pullrequest.created', padding: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
     const get = await send(`${harness.url}/api/azure-devops/webhooks`, '', { authorization: basicAuth() }, 'GET');
     expect(get.status).toBe(405);
     const other = await send(`${harness.url}/api/github/webhooks`, {}, { authorization: basicAuth() });
@@ -573,5 +575,34 @@ describe('Azure DevOps service hook route', () => {
     await deliver(pullRequestHook('git.pullrequest.updated', { head: fixed, target: MAIN, id: 'u9' }));
     expect(harness.outcomes.at(-1)).toMatchObject({ outcome: 'published', validate: 'pass' });
     expect(ado2.recorded.threadUpdates).toEqual([{ threadId: 501, body: { status: CommentThreadStatus.Fixed } }]);
+  });
+
+  it('follows a vote change: a senior who approved and then rejects blocks the gate', async () => {
+    const ado = firstReviewReads(new AzureMock())
+      .reviewers([reviewer(ALICE, -10)])
+      .threads([voteThread(ALICE, 10, '2026-03-02T09:30:00.000Z'), voteThread(ALICE, -10, '2026-03-02T09:45:00.000Z')])
+      .statusList([])
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    identitiesMock()
+      .group(SENIORS, [groupIdentity(SENIORS, SENIORS_DESCRIPTOR)])
+      .group('[acme]\\platform-seniors', [])
+      .member(ALICE, [SENIORS_DESCRIPTOR]);
+    await deliver(
+      pullRequestHook('git.pullrequest.updated', {
+        head: HEAD1,
+        target: MAIN,
+        text: 'Alice Senior rejected pull request 42',
+      }),
+    );
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'fail' },
+    ]);
+    expect(ado.recorded.statuses[1]).toMatchObject({
+      state: GitStatusState.Failed,
+      description: 'changes requested: staging: changes requested by @alice@acme.example',
+      context: { genre: 'envgate', name: 'approval' },
+    });
   });
 });
