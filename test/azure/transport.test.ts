@@ -64,7 +64,7 @@ describe('NodeApiTransport', () => {
       .get(`/acme/${PROJECT.id}/_apis/git/repositories/${REPO.id}/pullRequests/42`)
       .query(true)
       .reply(401, { message: `Access denied: token ${PAT} lacks scope vso.code` });
-    const error = await transport.getPullRequest(PROJECT.id, REPO.id, 42).catch((e: unknown) => e as Error);
+    const error = (await transport.getPullRequest(PROJECT.id, REPO.id, 42).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe('GET pull request 42: HTTP 401: Access denied: token *** lacks scope vso.code');
     scope.get('/acme/_apis/connectionData').reply(203, '<html><body>Sign in to your account</body></html>');
     await expect(transport.connectionData()).rejects.toThrow('GET connectionData: HTTP 203: the PAT was not accepted');

@@ -129,6 +129,12 @@ describe('Azure DevOps service hook route', () => {
     expect((await deliver('{"eventType": "git.pullrequest.created", ')).status).toBe(400);
     const huge = await deliver({ eventType: 'git.pullrequest.created', padding: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
+    // Without a Content-Length (chunked), the cap holds while reading.
+    const chunked = await send(`${harness.url}/api/azure-devops/webhooks`, 'x'.repeat(3 * 1024 * 1024), {
+      authorization: basicAuth(),
+      'transfer-encoding': 'chunked',
+    });
+    expect(chunked.status).toBe(413);
     const get = await send(`${harness.url}/api/azure-devops/webhooks`, '', { authorization: basicAuth() }, 'GET');
     expect(get.status).toBe(405);
     const other = await send(`${harness.url}/api/github/webhooks`, {}, { authorization: basicAuth() });

@@ -43,17 +43,30 @@ const consoleLog: Logger = {
 
 class BodyTooLarge extends Error {}
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    total += (chunk as Buffer).length;
-    if (total > maxBytes) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** The body, or BodyTooLarge as soon as it exceeds the cap (the request is paused, not destroyed, so 413 gets out). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        req.off('data', onData);
+        req.pause();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 }
 
 function reply(res: ServerResponse, status: number, body?: object, headers: Record<string, string> = {}): void {
@@ -106,8 +119,9 @@ export function createAzureDevOpsWebhookHandler(
       payload = JSON.parse(await readBody(req, maxBodyBytes));
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        req.resume();
-        reply(res, 413, { error: `body larger than ${maxBodyBytes} bytes` });
+        // Close the connection after answering rather than read the rest of an oversized body.
+        res.once('finish', () => req.destroy());
+        reply(res, 413, { error: `body larger than ${maxBodyBytes} bytes` }, { connection: 'close' });
       } else {
         reply(res, 400, { error: 'body is not JSON' });
       }
