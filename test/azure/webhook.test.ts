@@ -611,4 +611,30 @@ describe('Azure DevOps service hook route', () => {
       context: { genre: 'envgate', name: 'approval' },
     });
   });
+
+  it('opens the gate on /break-glass from a senior, says who and why, and labels the pull request', async () => {
+    const reason = 'INC-4711 checkout is down, rolling forward the fix';
+    const ado = firstReviewReads(new AzureMock())
+      .reviewers([])
+      .threads([textThread(ALICE, `Paged in.\n/break-glass ${reason}`, '2026-03-02T09:50:00.000Z')])
+      .statusList([])
+      .expectLabel()
+      .expectThreads(1)
+      .expectStatuses(2)
+      .expectCommentUpdate(500);
+    identitiesMock()
+      .group(SENIORS, [groupIdentity(SENIORS, SENIORS_DESCRIPTOR)])
+      .group('[acme]\\platform-seniors', [])
+      .member(ALICE, [SENIORS_DESCRIPTOR]);
+    await deliver(commentHook(ALICE, `Paged in.\n/break-glass ${reason}`, { head: HEAD1, target: MAIN }));
+    expect(harness.outcomes).toEqual([
+      { outcome: 'published', headSha: HEAD1.commitId, validate: 'pass', approval: 'pass' },
+    ]);
+    expect(ado.recorded.labels).toEqual([{ name: 'break-glass' }]);
+    expect(ado.recorded.statuses[1]).toMatchObject({
+      state: GitStatusState.Succeeded,
+      description: `break-glass by @alice@acme.example: @alice@acme.example used break-glass: ${reason}; staging: 0 of 1 approvals from @acme/platform-seniors`,
+    });
+    expect(ado.recorded.threads[0].comments[0].content).toContain('🚨 break-glass by @alice@acme.example');
+  });
 });

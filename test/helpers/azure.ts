@@ -162,6 +162,7 @@ export function gitLocations(maxVersion = '7.2', releasedVersion = '7.1'): Json 
       'pullRequestThreadComments',
       `${pr}/threads/{threadId}/comments/{commentId}`,
     ),
+    loc('f22387e3-984e-4c52-9c6d-fbb8f14c812d', 'pullRequestLabels', `${pr}/labels/{labelIdOrName}`),
     loc(
       'c2570c3b-5b3f-41b8-98bf-5407bfde8d58',
       'commits',
@@ -573,13 +574,15 @@ export interface Recorded {
   commentUpdates: { threadId: number; commentId: number; body: Json }[];
   threadUpdates: { threadId: number; body: Json }[];
   blobRequests: string[][];
+  labels: Json[];
   /** Accept headers of the status posts: node-api puts the negotiated api-version there. */
   statusAccept: string[];
 }
 
 /**
- * nock mocks of one organisation's REST API (nock 15: reply functions receive the fetch Request) under the real node-api client. `base` is the organisation (or
- * collection) URL; paths are what node-api builds from `gitLocations()`.
+ * nock mocks of one organisation's REST API under the real node-api client. `base` is the organisation (or
+ * collection) URL; paths are what node-api builds from `gitLocations()`. Requests are recorded in the reply
+ * functions (nock 15 hands them the fetch Request), not in body matchers, which nock also runs for other routes.
  */
 export class AzureMock {
   readonly scope: nock.Scope;
@@ -589,6 +592,7 @@ export class AzureMock {
     commentUpdates: [],
     threadUpdates: [],
     blobRequests: [],
+    labels: [],
     statusAccept: [],
   };
   private readonly origin: string;
@@ -729,6 +733,15 @@ export class AzureMock {
       const body = (await req.json()) as Json;
       this.recorded.commentUpdates.push({ threadId, commentId, body });
       return { id: commentId, ...body };
+    });
+    return this;
+  }
+
+  expectLabel(): this {
+    this.scope.post(`${this.prPath}/labels`).reply(200, async (req: Request) => {
+      const body = (await req.json()) as Json;
+      this.recorded.labels.push(body);
+      return { id: 'a8f1e9c2-5b7d-4e3f-9a1b-2c3d4e5f6a7b', name: body.name, active: true };
     });
     return this;
   }

@@ -195,6 +195,14 @@ export class AzureDevOpsPlatform implements Platform {
     return [...voteSignals(reviewers, threads, bot.id), ...commandSignals(threads, bot.id)];
   }
 
+  /** Adds a label to the pull request unless it already has it (the label list read with the pull request). */
+  async ensureLabel(ref: PrRef, name: string): Promise<void> {
+    const has = (this.pr?.labels ?? []).some((l) => l.active !== false && l.name?.toLowerCase() === name.toLowerCase());
+    if (has) return;
+    const { project, repositoryId } = splitRepo(ref);
+    await this.options.api.addLabel(project, repositoryId, ref.number, name);
+  }
+
   async isMember(who: Identity, group: string): Promise<boolean> {
     if (!this.membership) throw new Error('membership asked before the pull request was read');
     return this.membership.isMember(who, group);

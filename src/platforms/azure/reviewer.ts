@@ -11,6 +11,9 @@ import type { Organization } from './settings.js';
 import type { AzureSnapshotStore } from './snapshot.js';
 import type { AuthenticatedUser, AzureDevOpsApi } from './transport.js';
 
+/** The label a break-glass pull request carries, the same as on GitHub. */
+export const BREAK_GLASS_LABEL = 'break-glass';
+
 export type ReviewOutcome =
   | { outcome: 'published'; headSha: string; validate: string; approval: string }
   | { outcome: 'superseded'; headSha: string }
@@ -77,6 +80,10 @@ export class AzureDevOpsReviewer {
         headSha: current?.lastMergeSourceCommit?.commitId ?? eventHeadSha,
         stages: this.options.stages,
         now: this.options.now,
+        // As on GitHub: a break-glass PR carries the label, and the label is in place before the gates open.
+        beforePublish: async (pr, review) => {
+          if (review.breakGlass) await platform.ensureLabel(pr.ref, BREAK_GLASS_LABEL);
+        },
         isSuperseded: async (pr) => {
           const latest = await api.getPullRequest(project, repositoryId, ref.number);
           return (

@@ -70,6 +70,7 @@ export interface AzureDevOpsApi {
     threadId: number,
     status: CommentThreadStatus,
   ): Promise<void>;
+  addLabel(project: string, repositoryId: string, number: number, name: string): Promise<void>;
   getStatuses(project: string, repositoryId: string, number: number): Promise<GitPullRequestStatus[]>;
   createStatus(project: string, repositoryId: string, number: number, status: GitPullRequestStatus): Promise<void>;
   getCommit(project: string, repositoryId: string, commitId: string): Promise<GitCommit>;
@@ -234,6 +235,12 @@ export class NodeApiTransport implements AzureDevOpsApi {
   ) {
     await this.call(`PATCH pull request ${number} thread ${threadId}`, () =>
       this.git.updateThread({ status }, repositoryId, number, threadId, project),
+    );
+  }
+
+  async addLabel(project: string, repositoryId: string, number: number, name: string) {
+    await this.call(`POST pull request ${number} label ${name}`, () =>
+      this.git.createPullRequestLabel({ name }, repositoryId, number, project),
     );
   }
 
