@@ -3,11 +3,23 @@
 // page, which registers the app from app.yml (the manifest flow) and writes them to .env.
 import { run } from 'probot';
 import { envgateApp, type NodeHandler } from '../app.js';
+import {
+  azureDevOpsSettingsFromEnv,
+  createAzureDevOpsWebhookHandler,
+  SettingsError,
+} from '../platforms/azure/index.js';
+import type { Logger } from '../platforms/azure/index.js';
 import { EXIT, InputError, parseCommandArgs, type CliIO, type Command } from './command.js';
 
-/** Extra routes beside GitHub's: the Azure DevOps service hook handler is wired here when it is configured. */
-export function extraHandlers(_env: CliIO['env']): NodeHandler[] {
-  return [];
+/** Extra routes beside GitHub's: the Azure DevOps service hook route when AZURE_DEVOPS_* is configured. */
+export function extraHandlers(env: CliIO['env'], log?: Logger): NodeHandler[] {
+  try {
+    const azure = azureDevOpsSettingsFromEnv(env);
+    return azure ? [createAzureDevOpsWebhookHandler(azure, { log })] : [];
+  } catch (error) {
+    if (error instanceof SettingsError) throw new InputError(error.message);
+    throw error;
+  }
 }
 
 export const serveCommand: Command = {
@@ -24,7 +36,7 @@ Without APP_ID and a private key it starts Probot's setup page to register the G
       if (!io.env.WEBHOOK_SECRET) {
         throw new InputError('WEBHOOK_SECRET is not set: it must match the webhook secret in the GitHub App settings');
       }
-      return envgateApp({ appId: Number(io.env.APP_ID), handlers: extraHandlers(io.env) })(app, appOptions);
+      return envgateApp({ appId: Number(io.env.APP_ID), handlers: extraHandlers(io.env, app.log) })(app, appOptions);
     });
     await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
     await server.stop();
