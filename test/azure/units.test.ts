@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/types.js';
 import { isAuthenticDelivery } from '../../src/platforms/azure/auth.js';
 import { toChangedPaths } from '../../src/platforms/azure/changes.js';
-import { parseCommands } from '../../src/platforms/github/commands.js';
+import { parseCommands } from '../../src/platforms/commands.js';
 import { classifyDelivery } from '../../src/platforms/azure/events.js';
 import { groupCandidates } from '../../src/platforms/azure/membership.js';
 import { AzureDevOpsPlatform, statusDescription } from '../../src/platforms/azure/platform.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/types.js';
 import { describeApiError } from '../../src/platforms/github/api-error.js';
 import { CHECK_LIMITS, conclusionOf, planCheckRun } from '../../src/platforms/github/checks.js';
-import { parseCommands } from '../../src/platforms/github/commands.js';
+import { parseCommands } from '../../src/platforms/commands.js';
 import {
   onCheckRerequested,
   onIssueComment,

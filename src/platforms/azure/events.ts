@@ -2,7 +2,7 @@
 // refused. Only identifiers are taken from a payload (project, repository, pull request number); every fact the
 // review uses is read again from the API, because deliveries are redelivered, reordered and carry stale state.
 import type { PrRef } from '../types.js';
-import { parseCommands } from '../github/commands.js';
+import { parseCommands } from '../commands.js';
 import { isSameOrganization, type Organization } from './settings.js';
 
 /** The parts of a service hook envelope envgate reads (events.md; `resourceVersion` 1.0, comments 2.0). */

@@ -14,7 +14,7 @@ import type {
 } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import type { IdentityRef } from 'azure-devops-node-api/interfaces/common/VSSInterfaces.js';
 import type { ApprovalSignal, Identity } from '../../core/types.js';
-import { parseCommands } from '../github/commands.js';
+import { parseCommands } from '../commands.js';
 
 export const VOTE = { approved: 10, approvedWithSuggestions: 5, none: 0, waitingForAuthor: -5, rejected: -10 } as const;
 const COMMENT_TYPE_TEXT = 1;

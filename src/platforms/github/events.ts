@@ -1,6 +1,6 @@
 // Which webhook deliveries lead to a review, of which PR. Pure: no I/O, so every rule is tested on its own.
 import { GATE_NAMES, type PrRef } from '../types.js';
-import { hasCommand } from './commands.js';
+import { hasCommand } from '../commands.js';
 
 export interface ReviewTrigger {
   ref: PrRef;

@@ -1,6 +1,6 @@
 // GitHub reviews and PR comments as approval signals. Pure: the adapter lists them (REST) and passes them in.
 import type { ApprovalSignal, Identity } from '../../core/types.js';
-import { parseCommands } from './commands.js';
+import { parseCommands } from '../commands.js';
 
 /** The fields of a REST user object envgate reads. */
 export interface GitHubUser {
