@@ -38,14 +38,15 @@ export interface PolicyCompileError {
 }
 
 /** Kyverno's pod controllers and where each keeps its pod template. */
-const CONTROLLERS: Record<string, { group: string; resource: string; kind: string; variant: AutogenVariant['name'] }> = {
-  daemonsets: { group: 'apps', resource: 'daemonsets', kind: 'DaemonSet', variant: 'defaults' },
-  deployments: { group: 'apps', resource: 'deployments', kind: 'Deployment', variant: 'defaults' },
-  replicasets: { group: 'apps', resource: 'replicasets', kind: 'ReplicaSet', variant: 'defaults' },
-  statefulsets: { group: 'apps', resource: 'statefulsets', kind: 'StatefulSet', variant: 'defaults' },
-  jobs: { group: 'batch', resource: 'jobs', kind: 'Job', variant: 'defaults' },
-  cronjobs: { group: 'batch', resource: 'cronjobs', kind: 'CronJob', variant: 'cronjobs' },
-};
+const CONTROLLERS: Record<string, { group: string; resource: string; kind: string; variant: AutogenVariant['name'] }> =
+  {
+    daemonsets: { group: 'apps', resource: 'daemonsets', kind: 'DaemonSet', variant: 'defaults' },
+    deployments: { group: 'apps', resource: 'deployments', kind: 'Deployment', variant: 'defaults' },
+    replicasets: { group: 'apps', resource: 'replicasets', kind: 'ReplicaSet', variant: 'defaults' },
+    statefulsets: { group: 'apps', resource: 'statefulsets', kind: 'StatefulSet', variant: 'defaults' },
+    jobs: { group: 'batch', resource: 'jobs', kind: 'Job', variant: 'defaults' },
+    cronjobs: { group: 'batch', resource: 'cronjobs', kind: 'CronJob', variant: 'cronjobs' },
+  };
 
 const REPLACEMENTS: Record<AutogenVariant['name'], [string, string][]> = {
   defaults: [
@@ -87,7 +88,10 @@ function replaceUnprotected(text: string, from: string, to: string): string {
 export function canAutogen(match: MatchResources | undefined): boolean {
   if (!match) return false;
   const objectSelector = match.objectSelector;
-  if (objectSelector && (Object.keys(objectSelector.matchLabels ?? {}).length > 0 || (objectSelector.matchExpressions?.length ?? 0) > 0)) {
+  if (
+    objectSelector &&
+    (Object.keys(objectSelector.matchLabels ?? {}).length > 0 || (objectSelector.matchExpressions?.length ?? 0) > 0)
+  ) {
     return false;
   }
   if (match.excludeResourceRules.length > 0 || match.resourceRules.length !== 1) return false;

@@ -189,7 +189,12 @@ function validate(spec: CompiledSpec, req: AdmissionRequest, params: unknown, fa
       });
       continue;
     }
-    decisions.push({ type: 'deny', message: message(v, activation), field: v.expression.field, reason: v.reason ?? 'Invalid' });
+    decisions.push({
+      type: 'deny',
+      message: message(v, activation),
+      field: v.expression.field,
+      reason: v.reason ?? 'Invalid',
+    });
   }
   return { matched: true, decisions };
 }

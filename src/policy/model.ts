@@ -108,6 +108,8 @@ export interface LoadProblem {
   /** The policy or binding it is about, when known. */
   policy?: string;
   source: SourceRef;
+  /** Default error: the policy cannot be enforced. A warning is about something that has no effect. */
+  severity?: 'error' | 'warning';
 }
 
 export interface PolicySet {

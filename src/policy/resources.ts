@@ -69,7 +69,10 @@ export class ResourceCatalog {
 
   /** Learns a CustomResourceDefinition's plural and scope; ignores anything else. */
   addCrd(object: unknown): void {
-    const crd = object as { kind?: unknown; spec?: { group?: unknown; names?: { kind?: unknown; plural?: unknown }; scope?: unknown } };
+    const crd = object as {
+      kind?: unknown;
+      spec?: { group?: unknown; names?: { kind?: unknown; plural?: unknown }; scope?: unknown };
+    };
     if (crd?.kind !== 'CustomResourceDefinition') return;
     const { group, names, scope } = crd.spec ?? {};
     if (typeof group !== 'string' || typeof names?.kind !== 'string' || typeof names.plural !== 'string') return;

@@ -17,7 +17,6 @@ export function celEquals(a: unknown, b: unknown): boolean {
   const ta = typeof a;
   const tb = typeof b;
   if ((ta === 'bigint' || ta === 'number') && (tb === 'bigint' || tb === 'number')) {
-    // eslint-disable-next-line eqeqeq -- loose equality is exactly CEL's cross-type numeric equality
     return (a as number) == (b as number);
   }
   if (a === null || b === null || ta !== 'object' || tb !== 'object') return false;

@@ -92,8 +92,7 @@ function checkAst(ast: unknown, field: string, text: string, earlier: ReadonlySe
   }
 }
 
-const usesIdentifier = (ast: unknown, name: string) =>
-  [...walk(ast)].some((n) => n.op === 'id' && n.args === name);
+const usesIdentifier = (ast: unknown, name: string) => [...walk(ast)].some((n) => n.op === 'id' && n.args === name);
 
 export interface CompileOptions {
   field: string;

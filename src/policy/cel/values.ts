@@ -39,7 +39,11 @@ export function fromCel(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(fromCel);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]));
-  if (value !== null && typeof value === 'object' && (value.constructor === Object || value.constructor === undefined)) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    (value.constructor === Object || value.constructor === undefined)
+  ) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromCel(v)]));
   }
   return value;

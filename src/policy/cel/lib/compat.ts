@@ -10,7 +10,8 @@
 // The CEL library resolves a method macro by name and arity at parse time and takes the last one registered,
 // so a macro registered on a receiver type nobody calls it on (`bytes`, `list`) replaces the built-in for every
 // receiver; its type check then decides which receivers are allowed.
-import { Environment, EvaluationError, Optional } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { EvaluationError, Optional } from '@marcbachmann/cel-js';
 import { re2, RegexSyntaxError } from '../regex.js';
 
 /** The parts of the CEL library's macro interface we use (untyped in its declarations). */
@@ -116,7 +117,5 @@ export function registerCompat(env: Environment): void {
     .registerFunction('list.orValue(ast): dyn', lenientOptionalMacro('orValue'))
     .registerFunction('list.or(ast): dyn', lenientOptionalMacro('or'))
     .registerFunction('bytes.matches(ast): bool', matchesMacro)
-    .registerFunction('matches(string, string): bool', (text: string, pattern: string) =>
-      regexFor(pattern).test(text),
-    );
+    .registerFunction('matches(string, string): bool', (text: string, pattern: string) => regexFor(pattern).test(text));
 }

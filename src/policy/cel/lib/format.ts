@@ -1,7 +1,8 @@
 // Kubernetes' format library (1.31+): the named string formats of the API (DNS labels and subdomains, qualified
 // names, label values, URI, UUID, base64, date, datetime). `format.dns1123Label().validate(s)` is optional.none()
 // when `s` is valid, else the list of reasons, worded as the API server words them.
-import { Environment, Optional } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { Optional } from '@marcbachmann/cel-js';
 import { KubeURL } from './url.js';
 
 type Check = (s: string) => string[];
@@ -121,8 +122,7 @@ const FORMATS: Record<string, Check> = {
     /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/.test(s)
       ? []
       : ['does not match the UUID format'],
-  byte: (s) =>
-    /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) ? [] : ['invalid base64'],
+  byte: (s) => (/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) ? [] : ['invalid base64']),
   date: (s) => (isDate(s) ? [] : ['invalid date']),
   datetime: (s) =>
     /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && isDate(s.slice(0, 10))

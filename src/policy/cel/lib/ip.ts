@@ -1,7 +1,8 @@
 // Kubernetes' IP and CIDR libraries (1.30+): parse addresses and prefixes as Go's net/netip does (no leading
 // zeros, no zones, no IPv4-mapped IPv6), and ask what kind of address it is or whether a prefix holds it.
 import { isIPv6 } from 'node:net';
-import { Environment, EvaluationError } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { EvaluationError } from '@marcbachmann/cel-js';
 
 const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
 

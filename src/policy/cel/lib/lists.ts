@@ -1,6 +1,7 @@
 // Kubernetes' list library (isSorted, sum, min, max, indexOf, lastIndexOf) and cel-go's lists extension as
 // Kubernetes 1.34+ enables it (lists.range, distinct, flatten, reverse, slice, sort, first, last).
-import { Environment, EvaluationError, Optional } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { EvaluationError, Optional } from '@marcbachmann/cel-js';
 import { celCompare, celEquals, OrderingError } from '../compare.js';
 
 class ListsNamespace {}

@@ -1,6 +1,7 @@
 // Kubernetes' quantity library: `quantity('500m')`, `isQuantity`, comparisons and arithmetic on
 // resource.Quantity values, exactly (a quantity is held as a fraction of BigInts, never as a float).
-import { Environment, EvaluationError } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { EvaluationError } from '@marcbachmann/cel-js';
 
 const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIX: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
@@ -27,7 +28,10 @@ export class Quantity {
 
   static parse(text: string): Quantity {
     const m = QUANTITY.exec(text.trim() === text ? text : '\u0000');
-    if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new EvaluationError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': ${text}`);
+    if (!m || (m[2] === '' && (m[3] ?? '') === ''))
+      throw new EvaluationError(
+        `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': ${text}`,
+      );
     const [, sign, whole, fraction = '', suffix = ''] = m;
     let num = BigInt(`${whole || '0'}${fraction}`);
     let den = 10n ** BigInt(fraction.length);
@@ -117,11 +121,13 @@ export function registerQuantity(env: Environment): void {
     .registerFunction('kubernetes.Quantity.sub(int): kubernetes.Quantity', (a: Quantity, b: bigint) =>
       a.add(new Quantity(-b)),
     )
-    .registerFunction('kubernetes.Quantity.isLessThan(kubernetes.Quantity): bool', (a: Quantity, b: Quantity) =>
-      a.compare(b) < 0,
+    .registerFunction(
+      'kubernetes.Quantity.isLessThan(kubernetes.Quantity): bool',
+      (a: Quantity, b: Quantity) => a.compare(b) < 0,
     )
-    .registerFunction('kubernetes.Quantity.isGreaterThan(kubernetes.Quantity): bool', (a: Quantity, b: Quantity) =>
-      a.compare(b) > 0,
+    .registerFunction(
+      'kubernetes.Quantity.isGreaterThan(kubernetes.Quantity): bool',
+      (a: Quantity, b: Quantity) => a.compare(b) > 0,
     )
     .registerFunction('kubernetes.Quantity.compareTo(kubernetes.Quantity): int', (a: Quantity, b: Quantity) =>
       BigInt(a.compare(b)),

@@ -5,7 +5,10 @@ import { regexFor } from './compat.js';
 
 export function registerRegex(env: Environment): void {
   env
-    .registerFunction('string.find(string): string', (s: string, pattern: string) => regexFor(pattern).exec(s)?.[0] ?? '')
+    .registerFunction(
+      'string.find(string): string',
+      (s: string, pattern: string) => regexFor(pattern).exec(s)?.[0] ?? '',
+    )
     .registerFunction('string.findAll(string): list<string>', (s: string, pattern: string) => {
       regexFor(pattern);
       return findAll(s, pattern);

@@ -1,6 +1,7 @@
 // Kubernetes' semver library (1.33+): `isSemver`, `semver('1.2.3')` and comparisons, Semantic Versioning 2.0.
 // With `normalize` (the second argument), a `v` prefix, missing minor/patch and leading zeros are accepted.
-import { Environment, EvaluationError } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { EvaluationError } from '@marcbachmann/cel-js';
 
 const STRICT =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;

@@ -1,7 +1,8 @@
 // cel-go's strings extension as Kubernetes enables it (version 2): what the CEL library lacks — `charAt`,
 // `replace`, `format`, `strings.quote`, `reverse` — on top of the split/join/trim/indexOf/substring/lowerAscii/
 // upperAscii it already has.
-import { Environment, EvaluationError } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { EvaluationError } from '@marcbachmann/cel-js';
 import { typeName } from '../compare.js';
 
 class StringsNamespace {}
@@ -128,9 +129,7 @@ export function format(template: string, args: unknown[]): string {
       }
       case 'e': {
         const d = toDouble(arg, 'e');
-        out += Number.isFinite(d)
-          ? d.toExponential(precision ?? 6).replace(/e([+-])(\d)$/, 'e$10$2')
-          : formatDouble(d);
+        out += Number.isFinite(d) ? d.toExponential(precision ?? 6).replace(/e([+-])(\d)$/, 'e$10$2') : formatDouble(d);
         break;
       }
       case 'b':

@@ -1,6 +1,7 @@
 // Kubernetes' URL library: `url('https://…')`, `isURL`, and the parts of a parsed URL. A URL must be absolute
 // (with a scheme) or an absolute path, as Go's url.ParseRequestURI requires.
-import { Environment, EvaluationError } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
+import { EvaluationError } from '@marcbachmann/cel-js';
 
 export class KubeURL {
   constructor(
@@ -19,7 +20,8 @@ export class KubeURL {
 
   static parse(text: string): KubeURL {
     if (text.startsWith('/')) {
-      if (/[\s]/.test(text.replace(/ /g, ''))) throw new EvaluationError(`URL parse error during conversion from string: ${text}`);
+      if (/[\s]/.test(text.replace(/ /g, '')))
+        throw new EvaluationError(`URL parse error during conversion from string: ${text}`);
       const parsed = new URL(text, 'http://placeholder.invalid');
       return new KubeURL('', '', '', '', parsed.pathname, parsed.search.slice(1), text);
     }
@@ -36,8 +38,14 @@ export class KubeURL {
     // WHATWG drops default ports (https://x:443/ → ''); Go keeps what was written.
     const written = hasAuthority ? /^[^/?#]*/.exec(text.slice(scheme[0].length + 2))![0].replace(/^.*@/, '') : '';
     const port = /:(\d+)$/.exec(written)?.[1] ?? '';
-    const host = hasAuthority ? (parsed.hostname.includes(':') || written.startsWith('[') ? `[${hostname}]` : hostname) + (port ? `:${port}` : '') : '';
-    const path = hasAuthority && parsed.pathname === '/' && !/^[^/?#]*\//.test(text.slice(scheme[0].length + 2)) ? '' : parsed.pathname;
+    const host = hasAuthority
+      ? (parsed.hostname.includes(':') || written.startsWith('[') ? `[${hostname}]` : hostname) +
+        (port ? `:${port}` : '')
+      : '';
+    const path =
+      hasAuthority && parsed.pathname === '/' && !/^[^/?#]*\//.test(text.slice(scheme[0].length + 2))
+        ? ''
+        : parsed.pathname;
     return new KubeURL(scheme[1]!, host, hostname, port, hasAuthority ? path : '', parsed.search.slice(1), text);
   }
 }
