@@ -30,8 +30,9 @@ export function policyEnvironment(): Environment {
   if (!shared) {
     const env = new Environment({
       enableOptionalTypes: true,
-      // Kubernetes' base environment sets HomogeneousAggregateLiterals: `[1, 'a']` is a compile error there too.
-      homogeneousAggregateLiterals: true,
+      // Kubernetes sets HomogeneousAggregateLiterals but lets dyn() mix types (`[dyn('web'), 3]` for format());
+      // the CEL library's check rejects even that, so mixed literals are allowed here.
+      homogeneousAggregateLiterals: false,
       limits: { maxAstNodes: 20000, maxDepth: 250, maxListElements: 5000, maxMapEntries: 5000 },
     });
     for (const name of POLICY_VARIABLES) env.registerVariable(name, 'dyn');
