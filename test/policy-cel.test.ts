@@ -36,21 +36,21 @@ describe('optional values as cel-go before v0.28 evaluates them', () => {
   const added = container({ capabilities: { add: ['NET_BIND_SERVICE'] } });
 
   it('returns a present non-optional receiver of orValue() unchanged (Kyverno policies rely on it)', () => {
-    const expr = "object.spec.containers[0].securityContext.capabilities.add.orValue([]).size() == 1";
+    const expr = 'object.spec.containers[0].securityContext.capabilities.add.orValue([]).size() == 1';
     expect(run(expr, { object: added })).toBe(true);
   });
 
   it('still errs when the receiver itself is missing', () => {
-    expect(failure('object.spec.containers[0].securityContext.capabilities.add.orValue([])', { object: container({}) })).toMatch(
-      /No such key: capabilities/,
-    );
+    expect(
+      failure('object.spec.containers[0].securityContext.capabilities.add.orValue([])', { object: container({}) }),
+    ).toMatch(/No such key: capabilities/);
   });
 
   it('chains optional selection and orValue as usual', () => {
     expect(run('object.spec.?initContainers.orValue([]).size()', { object: added })).toBe(0n);
-    expect(run("object.spec.containers[0].?securityContext.?capabilities.?drop.orValue(['none'])", { object: added })).toEqual([
-      'none',
-    ]);
+    expect(
+      run("object.spec.containers[0].?securityContext.?capabilities.?drop.orValue(['none'])", { object: added }),
+    ).toEqual(['none']);
     expect(run('optional.none().or(optional.of(2)).value()')).toBe(2n);
     expect(run("{'a': 1}[?'b'].orValue(7)")).toBe(7n);
   });
@@ -166,7 +166,9 @@ describe('Kubernetes libraries', () => {
     expect(run("ip('224.0.0.1').isLinkLocalMulticast() && !ip('224.0.1.1').isLinkLocalMulticast()")).toBe(true);
     expect(run("ip('192.168.0.1').isGlobalUnicast() && !ip('255.255.255.255').isGlobalUnicast()")).toBe(true);
     expect(run("ip.isCanonical('2001:db8::abcd') && !ip.isCanonical('2001:DB8::ABCD')")).toBe(true);
-    expect(run("cidr('192.168.0.0/24').containsIP('192.168.0.1') && !cidr('192.168.0.0/24').containsIP(ip('192.168.1.1'))")).toBe(true);
+    expect(
+      run("cidr('192.168.0.0/24').containsIP('192.168.0.1') && !cidr('192.168.0.0/24').containsIP(ip('192.168.1.1'))"),
+    ).toBe(true);
     expect(run("cidr('192.168.0.0/16').containsCIDR('192.168.10.0/24')")).toBe(true);
     expect(run("cidr('192.168.0.1/24').masked() == cidr('192.168.0.0/24')")).toBe(true);
     expect(run("cidr('::1/128').prefixLength()")).toBe(128n);
@@ -208,7 +210,11 @@ describe('Kubernetes libraries', () => {
 
 describe('compiling expressions', () => {
   const compile = (text: string, expected: 'bool' | 'string' | 'any' = 'bool', variables?: string[]) =>
-    compileExpression(text, { field: 'spec.validations[0].expression', expected, variables: variables && new Set(variables) });
+    compileExpression(text, {
+      field: 'spec.validations[0].expression',
+      expected,
+      variables: variables && new Set(variables),
+    });
 
   it('names the problem: syntax, unknown variable or function, type errors', () => {
     expect(() => compile('object.spec.replicas <')).toThrow(/syntax error/);
@@ -217,7 +223,9 @@ describe('compiling expressions', () => {
     expect(() => compile("1 + 'a' == 2")).toThrow(/no such overload: int \+ string/);
     expect(() => compile("'x' + 'y'")).toThrow(/must evaluate to bool, but evaluates to string/);
     expect(() => compile('variables.later', 'any', ['earlier'])).toThrow(/undefined variable: variables.later/);
-    expect(() => compile("resource.Get('v1', 'pods', 'ns', 'x') != null")).toThrow(/resource library .*not available offline/);
+    expect(() => compile("resource.Get('v1', 'pods', 'ns', 'x') != null")).toThrow(
+      /resource library .*not available offline/,
+    );
   });
 
   it('accepts dynamic expressions and leaves authorizer to fail at evaluation', () => {

@@ -113,7 +113,10 @@ spec:
   });
 
   it('keeps other objects in policy files as parameters, and reports YAML errors', () => {
-    const set = loadPolicyText('policies/p.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: limits}\n---\na: [\n');
+    const set = loadPolicyText(
+      'policies/p.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: limits}\n---\na: [\n',
+    );
     expect(set.params.map((p) => p.metadata?.name)).toEqual(['limits']);
     expect(set.problems[0]!.message).toMatch(/^invalid YAML/);
   });
@@ -124,10 +127,15 @@ spec:
         'ValidatingAdmissionPolicy',
         'ValidatingPolicy',
       );
-      expect(loadPolicyText('p.yaml', yaml).policies[0]).toMatchObject({ kind: 'ValidatingPolicy', validationActions: ['Deny'] });
+      expect(loadPolicyText('p.yaml', yaml).policies[0]).toMatchObject({
+        kind: 'ValidatingPolicy',
+        validationActions: ['Deny'],
+      });
     }
     const v2 = REPLICAS.replace('admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v2');
-    expect(loadPolicyText('p.yaml', v2).problems[0]!.message).toMatch(/apiVersion admissionregistration.k8s.io\/v2 is not supported/);
+    expect(loadPolicyText('p.yaml', v2).problems[0]!.message).toMatch(
+      /apiVersion admissionregistration.k8s.io\/v2 is not supported/,
+    );
   });
 });
 
@@ -146,7 +154,12 @@ describe('compiling policies', () => {
     expect(engine.compileErrors.map((e) => [e.policy.name, e.field, e.expression, e.reason])).toEqual([
       ['replica-limit', 'spec.variables[0].expression', 'variables.b + 1', 'undefined variable: variables.b'],
       ['replica-limit', 'spec.variables[1].expression', 'size(1)', "found no matching overload for 'size(int)'"],
-      ['replica-limit', 'spec.validations[0].expression', 'object.spec.replicas <=', expect.stringMatching(/^syntax error/)],
+      [
+        'replica-limit',
+        'spec.validations[0].expression',
+        'object.spec.replicas <=',
+        expect.stringMatching(/^syntax error/),
+      ],
     ]);
   });
 });
@@ -197,7 +210,9 @@ describe('evaluating a ValidatingAdmissionPolicy', () => {
       ['error', 'spec.validations[0].expression'],
       ['deny', 'spec.validations[1].expression'],
     ]);
-    expect(errored.decisions[0]!.message).toMatch(/variables.broken \(spec.variables\[1\].expression\): No such key: nothing/);
+    expect(errored.decisions[0]!.message).toMatch(
+      /variables.broken \(spec.variables\[1\].expression\): No such key: nothing/,
+    );
   });
 
   it('skips when a match condition is false, even if another errs; errs by failurePolicy otherwise', () => {
@@ -228,10 +243,10 @@ describe('evaluating a ValidatingAdmissionPolicy', () => {
   });
 
   it('binds params through paramRef, once per param, and honours parameterNotFoundAction', () => {
-    const yaml = `${REPLICAS.replace('spec:\n', 'spec:\n  paramKind: {apiVersion: rules.example.com/v1, kind: ReplicaLimit}\n').replace(
-      'object.spec.replicas <= 5',
-      'object.spec.replicas <= params.maxReplicas',
-    )}---
+    const yaml = `${REPLICAS.replace(
+      'spec:\n',
+      'spec:\n  paramKind: {apiVersion: rules.example.com/v1, kind: ReplicaLimit}\n',
+    ).replace('object.spec.replicas <= 5', 'object.spec.replicas <= params.maxReplicas')}---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding
 metadata: {name: limit-by-label}
@@ -242,17 +257,21 @@ spec:
     selector: {matchLabels: {tier: web}}
     parameterNotFoundAction: Deny
 `;
-    const limit = (name: string, max: number, tier = 'web'): KubeObject => ({
-      apiVersion: 'rules.example.com/v1',
-      kind: 'ReplicaLimit',
-      metadata: { name, labels: { tier } },
-      maxReplicas: max,
-    } as KubeObject);
+    const limit = (name: string, max: number, tier = 'web'): KubeObject =>
+      ({
+        apiVersion: 'rules.example.com/v1',
+        kind: 'ReplicaLimit',
+        metadata: { name, labels: { tier } },
+        maxReplicas: max,
+      }) as KubeObject;
     const both = evaluate(yaml, request(deployment(4)), [limit('three', 3), limit('ten', 10), limit('db', 1, 'db')]);
     expect(both.decisions.map((d) => [d.type, d.actions])).toEqual([['deny', ['Warn']]]);
     const none = evaluate(yaml, request(deployment(4)), [limit('db', 1, 'db')]);
     expect(none.decisions[0]!.message).toMatch(/no params found for policy binding limit-by-label with Deny/);
-    const allow = evaluate(yaml.replace('parameterNotFoundAction: Deny', 'parameterNotFoundAction: Allow'), request(deployment(4)));
+    const allow = evaluate(
+      yaml.replace('parameterNotFoundAction: Deny', 'parameterNotFoundAction: Allow'),
+      request(deployment(4)),
+    );
     expect(verdictOf(allow)).toBe('skip');
   });
 
@@ -273,7 +292,9 @@ spec:
     expect(verdictOf(evaluate(yaml, request(labelled, { namespaceObject: ns('prod') })))).toBe('fail');
     expect(verdictOf(evaluate(yaml, request(labelled, { namespaceObject: ns('dev') })))).toBe('skip');
     expect(verdictOf(evaluate(yaml, request(labelled)))).toBe('skip'); // namespace unknown: no labels
-    expect(verdictOf(evaluate(yaml, request(deployment(9), { namespaceObject: ns('prod'), old: labelled })))).toBe('fail');
+    expect(verdictOf(evaluate(yaml, request(deployment(9), { namespaceObject: ns('prod'), old: labelled })))).toBe(
+      'fail',
+    );
     expect(verdictOf(evaluate(yaml, request(deployment(9), { namespaceObject: ns('prod') })))).toBe('skip');
     const byName = yaml.replace(
       'namespaceSelector: {matchExpressions: [{key: environment, operator: In, values: [prod]}]}',
@@ -284,7 +305,9 @@ spec:
       '  validations:',
       '    excludeResourceRules: [{apiGroups: [apps], apiVersions: ["*"], operations: ["*"], resources: [deployments], resourceNames: [web]}]\n  validations:',
     ).replace('    resourceRules:', '    resourceRules:');
-    expect(verdictOf(evaluate(excluded.replace('  validations:', '  validations:'), request(deployment(9))))).toBe('skip');
+    expect(verdictOf(evaluate(excluded.replace('  validations:', '  validations:'), request(deployment(9))))).toBe(
+      'skip',
+    );
   });
 
   it('applies a NamespacedValidatingPolicy only in its own namespace', () => {
@@ -316,14 +339,21 @@ spec:
       message: the host network is not allowed
 `;
 
-const podTemplate = { metadata: { labels: { app: 'web' } }, spec: { hostNetwork: true, containers: [{ name: 'web', image: 'nginx' }] } };
+const podTemplate = {
+  metadata: { labels: { app: 'web' } },
+  spec: { hostNetwork: true, containers: [{ name: 'web', image: 'nginx' }] },
+};
 const CONTROLLERS: KubeObject[] = [
   { apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: podTemplate } },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', spec: { serviceName: 'web', template: podTemplate } },
   { apiVersion: 'apps/v1', kind: 'DaemonSet', spec: { template: podTemplate } },
   { apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: { template: podTemplate } },
   { apiVersion: 'batch/v1', kind: 'Job', spec: { template: podTemplate } },
-  { apiVersion: 'batch/v1', kind: 'CronJob', spec: { schedule: '@hourly', jobTemplate: { spec: { template: podTemplate } } } },
+  {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    spec: { schedule: '@hourly', jobTemplate: { spec: { template: podTemplate } } },
+  },
 ].map((o) => ({ ...o, metadata: { name: `web-${o.kind!.toLowerCase()}`, namespace: 'shop' } }));
 
 describe('autogen: Pod policies on pod controllers', () => {
@@ -334,9 +364,11 @@ describe('autogen: Pod policies on pod controllers', () => {
     // object.metadata.name becomes the template's (absent) name, so the static message is used — as in Kyverno.
     expect(failed.decisions[0]!.message).toBe('the host network is not allowed');
     const fixed = structuredClone(controller);
-    const spec = controller.kind === 'CronJob'
-      ? (fixed.spec as { jobTemplate: { spec: { template: { spec: Record<string, unknown> } } } }).jobTemplate.spec.template.spec
-      : (fixed.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    const spec =
+      controller.kind === 'CronJob'
+        ? (fixed.spec as { jobTemplate: { spec: { template: { spec: Record<string, unknown> } } } }).jobTemplate.spec
+            .template.spec
+        : (fixed.spec as { template: { spec: Record<string, unknown> } }).template.spec;
     delete spec.hostNetwork;
     expect(verdictOf(evaluate(NO_HOST_NETWORK, request(fixed)))).toBe('pass');
   });
@@ -345,16 +377,22 @@ describe('autogen: Pod policies on pod controllers', () => {
     expect(autogenRewrite('object.spec.containers + oldObject.spec.containers', 'defaults')).toBe(
       'object.spec.template.spec.containers + oldObject.spec.template.spec.containers',
     );
-    expect(autogenRewrite("object.metadata.namespace + object.metadata.name", 'cronjobs')).toBe(
+    expect(autogenRewrite('object.metadata.namespace + object.metadata.name', 'cronjobs')).toBe(
       'object.metadata.namespace + object.spec.jobTemplate.spec.template.metadata.name',
     );
   });
 
   it('honours spec.autogen.podControllers.controllers, and does not autogen policies that match more than Pods', () => {
-    const onlyCron = NO_HOST_NETWORK.replace('spec:\n  validationActions', 'spec:\n  autogen: {podControllers: {controllers: [cronjobs]}}\n  validationActions');
+    const onlyCron = NO_HOST_NETWORK.replace(
+      'spec:\n  validationActions',
+      'spec:\n  autogen: {podControllers: {controllers: [cronjobs]}}\n  validationActions',
+    );
     expect(verdictOf(evaluate(onlyCron, request(CONTROLLERS[0]!)))).toBe('skip');
     expect(verdictOf(evaluate(onlyCron, request(CONTROLLERS[5]!)))).toBe('fail');
-    const none = NO_HOST_NETWORK.replace('spec:\n  validationActions', 'spec:\n  autogen: {podControllers: {controllers: []}}\n  validationActions');
+    const none = NO_HOST_NETWORK.replace(
+      'spec:\n  validationActions',
+      'spec:\n  autogen: {podControllers: {controllers: []}}\n  validationActions',
+    );
     expect(verdictOf(evaluate(none, request(CONTROLLERS[0]!)))).toBe('skip');
     const wider = NO_HOST_NETWORK.replace('resources: [pods]', 'resources: [pods, services]');
     expect(verdictOf(evaluate(wider, request(CONTROLLERS[0]!)))).toBe('skip');

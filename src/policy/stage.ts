@@ -148,6 +148,16 @@ function namespaceIndex(
   };
 }
 
+/** A rendered object's change with no document of its own (an image tag, a replica count) is in its root's
+ * kustomization file, when the PR changed it. */
+function changedKustomization(ctx: ReviewContext, root: string): { file: string; line?: number } | undefined {
+  for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+    const file = `${root}/${name}`;
+    if (ctx.parsed.has(file)) return { file };
+  }
+  return undefined;
+}
+
 function proposedChanges(ctx: ReviewContext): Finding[] {
   const paths = ctx.config.policies.paths;
   const findings: Finding[] = [];
@@ -221,7 +231,9 @@ export function runPolicyReview(ctx: ReviewContext): Finding[] {
     for (const request of mine) {
       const req = admissionRequest(request, catalog, namespaceOf);
       const subject = (request.object ?? request.oldObject)!;
-      const where = request.object ? locator.locate(request.object) : undefined;
+      const where = request.object
+        ? (locator.locate(request.object) ?? changedKustomization(ctx, request.origin))
+        : undefined;
       for (const evaluation of engine.evaluate(req, env, params)) {
         for (const decision of evaluation.decisions) {
           const severity = severityOf(decision, evaluation, env.class);
@@ -233,7 +245,7 @@ export function runPolicyReview(ctx: ReviewContext): Finding[] {
             rule: `policy/${evaluation.policy.definition.name}`,
             severity,
             message,
-            ...(where ? { file: where.file, line: where.line } : {}),
+            ...(where ? { file: where.file, ...(where.line ? { line: where.line } : {}) } : {}),
             resource: resourceRef(subject),
             env: env.name,
           };
