@@ -71,7 +71,10 @@ function resources(count: number): KubeObject[] {
         apiVersion: 'batch/v1',
         kind: 'CronJob',
         metadata: { name: `job-${i}`, namespace: 'shop-prod' },
-        spec: { schedule: '@hourly', jobTemplate: { spec: { template: cron.spec!.template as object } } },
+        spec: {
+          schedule: '@hourly',
+          jobTemplate: { spec: { template: (cron.spec as { template: object }).template } },
+        },
       });
     }
   }

@@ -7,7 +7,13 @@ import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { GitError } from './git/local.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, validateCommand, policyTestCommand, demoCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  validateCommand,
+  policyTestCommand,
+  demoCommand,
+  serveCommand,
+];
 
 const USAGE = () => `envgate: a pull-request gate for GitOps repositories
 
