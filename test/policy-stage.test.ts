@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadRepoConfig } from '../src/config/config.js';
 import { review, STAGES, type Stage } from '../src/core/review.js';
@@ -379,6 +380,42 @@ spec:
         1,
       ],
     ]);
+  });
+
+  it('never lets a policy message quote a Secret value', async () => {
+    const password = randomBytes(12).toString('hex');
+    const leaky = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: short-passwords}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [secrets]}]
+  validations:
+    - expression: object.?stringData.?password.orValue('').size() >= 32
+      messageExpression: "'password ' + object.stringData.password + ' is too short'"
+    - expression: "!has(object.data) || object.data.token.size() > 100"
+      messageExpression: "'token ' + object.data.token + ' is too short'"
+`;
+    const input = pr({}, []);
+    (input.target as MemorySnapshot) = MemorySnapshot.fromRecord('3'.repeat(40), {
+      ...BASE_FILES,
+      'policies/leaky.yaml': leaky,
+    });
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'shop-dev' },
+      stringData: { password },
+      data: { token: Buffer.from(password).toString('base64') },
+    };
+    const result = await run(input, [root('dev', 'absent', [secret])]);
+    const messages = policyFindings(result).map((f) => f.message);
+    expect(messages).toEqual([
+      'password [redacted] is too short (rendered from environments/dev)',
+      'token [redacted] is too short (rendered from environments/dev)',
+    ]);
+    expect(JSON.stringify(result)).not.toContain(password);
+    expect(JSON.stringify(result)).not.toContain(Buffer.from(password).toString('base64'));
   });
 
   it('skips roots that failed to render (the render stage reports them)', async () => {

@@ -8,6 +8,7 @@ import { loadPolicyText, mergePolicySets } from '../policy/load.js';
 import type { AdmissionRequest } from '../policy/match.js';
 import type { Operation, PolicySet } from '../policy/model.js';
 import { identityOf } from '../policy/requests.js';
+import { redactSecretValues } from '../policy/redact.js';
 import { ResourceCatalog } from '../policy/resources.js';
 import type { KubeObject } from '../render/types.js';
 import { parseYaml } from '../validate/yaml.js';
@@ -130,7 +131,13 @@ export function runPolicyTest(input: PolicyTestInput): PolicyTestResult[] {
         resource: ref,
         verdict: verdictOf(evaluation),
         messages: evaluation.decisions.map((d) =>
-          d.type === 'error' ? `error: ${d.message}${d.ignored ? ' (ignored: failurePolicy Ignore)' : ''}` : d.message,
+          redactSecretValues(
+            d.type === 'error'
+              ? `error: ${d.message}${d.ignored ? ' (ignored: failurePolicy Ignore)' : ''}`
+              : d.message,
+            req.object,
+            req.oldObject,
+          ),
         ),
       });
     }

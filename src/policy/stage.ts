@@ -13,6 +13,7 @@ import { baselinePack, PolicyEngine, type EnvironmentRef } from './engine.js';
 import { loadPolicyText, mergePolicySets } from './load.js';
 import type { LoadProblem, PolicySet } from './model.js';
 import { admissionRequest, requestsFromFiles, requestsFromRendered, type PendingRequest } from './requests.js';
+import { redactSecretValues } from './redact.js';
 import { ResourceCatalog } from './resources.js';
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -237,7 +238,11 @@ export function runPolicyReview(ctx: ReviewContext): Finding[] {
       for (const evaluation of engine.evaluate(req, env, params)) {
         for (const decision of evaluation.decisions) {
           const severity = severityOf(decision, evaluation, env.class);
-          let message = decision.type === 'error' ? `could not be evaluated: ${decision.message}` : decision.message;
+          let message = redactSecretValues(
+            decision.type === 'error' ? `could not be evaluated: ${decision.message}` : decision.message,
+            request.object,
+            request.oldObject,
+          );
           if (decision.ignored) message += ' (ignored: failurePolicy Ignore)';
           if (request.operation === 'DELETE') message += ' (on deleting the object)';
           if (!where) message += ` (rendered from ${request.origin})`;
