@@ -18,6 +18,8 @@ export interface PendingRequest {
   oldObject: KubeObject | null;
   /** The render root it came from, or the file. */
   origin: string;
+  /** The files the root was rendered from (head side), when known: where the object can be written. */
+  files?: readonly string[];
 }
 
 const YAML_FILE = /\.ya?ml$/i;

@@ -90,30 +90,36 @@ function resourceRef(object: KubeObject): ResourceRef {
   };
 }
 
-/** Where an object is written: a changed file's document of the same kind and name (or a prefixed name). */
+interface SourceDoc {
+  kind: string;
+  name: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * Where an object is written: a changed file's document of the same kind and name (or a name the object's
+ * prefixed name contains), among the files its root was rendered from — never another environment's patch.
+ */
 class SourceLocator {
-  private readonly byKey = new Map<string, { file: string; line: number }>();
+  private readonly docs: SourceDoc[] = [];
 
   constructor(parsed: ReadonlyMap<string, ParsedYaml>) {
     for (const [file, p] of parsed) {
       for (const doc of p.documents) {
         const v = doc.value as KubeObject | null;
         if (typeof v?.kind !== 'string' || typeof v.metadata?.name !== 'string') continue;
-        const key = `${v.kind}/${v.metadata.name}`;
-        if (!this.byKey.has(key)) this.byKey.set(key, { file, line: doc.line });
+        this.docs.push({ kind: v.kind, name: v.metadata.name, file, line: doc.line });
       }
     }
   }
 
-  locate(object: KubeObject): { file: string; line: number } | undefined {
+  locate(object: KubeObject, allowed: (file: string) => boolean): { file: string; line: number } | undefined {
     const name = object.metadata?.name ?? '';
-    const exact = this.byKey.get(`${object.kind}/${name}`);
-    if (exact) return exact;
-    for (const [key, where] of this.byKey) {
-      const [kind, source] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-      if (kind === object.kind && source.length >= 3 && name.includes(source)) return where;
-    }
-    return undefined;
+    const candidates = this.docs.filter((d) => d.kind === object.kind && allowed(d.file));
+    return (
+      candidates.find((d) => d.name === name) ?? candidates.find((d) => d.name.length >= 3 && name.includes(d.name))
+    );
   }
 }
 
@@ -232,8 +238,11 @@ export function runPolicyReview(ctx: ReviewContext): Finding[] {
     for (const request of mine) {
       const req = admissionRequest(request, catalog, namespaceOf);
       const subject = (request.object ?? request.oldObject)!;
+      const allowed = request.files
+        ? (file: string) => request.files!.includes(file)
+        : (file: string) => ctx.environmentOf(file)?.name === env.name;
       const where = request.object
-        ? (locator.locate(request.object) ?? changedKustomization(ctx, request.origin))
+        ? (locator.locate(request.object, allowed) ?? changedKustomization(ctx, request.origin))
         : undefined;
       for (const evaluation of engine.evaluate(req, env, params)) {
         for (const decision of evaluation.decisions) {
