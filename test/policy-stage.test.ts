@@ -250,9 +250,19 @@ spec:
         'object.spec.replicas <= 5',
         'object.spec.replicas <= params.max +',
       ),
+      'policies/shape.yaml': `# team guardrails\n${REPLICA_POLICY(5)
+        .replace('name: replica-limit', 'name: unmatched')
+        .replace(/ {2}matchConstraints:[\s\S]*? {2}validations:/, '  validations:')}`,
     });
     const result = await run(input, [root('dev', 'absent', [deployment('shop-dev', 'nginx:1')])]);
     expect(policyFindings(result).map((f) => [f.severity, f.rule, f.file, f.line, f.message])).toEqual([
+      [
+        'error',
+        'policy/invalid',
+        'policies/shape.yaml',
+        2,
+        'ValidatingAdmissionPolicy unmatched: spec.matchConstraints.resourceRules must hold at least one rule',
+      ],
       [
         'error',
         'policy/invalid',
