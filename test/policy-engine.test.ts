@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { autogenRewrite } from '../src/policy/compile.js';
-import { PolicyEngine } from '../src/policy/engine.js';
+import { baselinePack, PolicyEngine } from '../src/policy/engine.js';
 import { paramSource, verdictOf, type PolicyEvaluation } from '../src/policy/evaluate.js';
 import { loadPolicyText } from '../src/policy/load.js';
 import type { AdmissionRequest } from '../src/policy/match.js';
@@ -396,5 +396,47 @@ describe('autogen: Pod policies on pod controllers', () => {
     expect(verdictOf(evaluate(none, request(CONTROLLERS[0]!)))).toBe('skip');
     const wider = NO_HOST_NETWORK.replace('resources: [pods]', 'resources: [pods, services]');
     expect(verdictOf(evaluate(wider, request(CONTROLLERS[0]!)))).toBe('skip');
+  });
+});
+
+describe('the baseline pack beside repository policies', () => {
+  const deploymentWithTag = deployment(1);
+
+  it('lets a repository binding replace the pack’s binding of a built-in policy', () => {
+    const repository = loadPolicyText(
+      'policies/bindings.yaml',
+      `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: digests-warn-only}
+spec:
+  policyName: envgate-baseline-image-digest
+  validationActions: [Warn]
+`,
+    );
+    const engine = PolicyEngine.fromSets([repository, baselinePack()]);
+    const policy = engine.policies.find((p) => p.definition.name === 'envgate-baseline-image-digest')!;
+    expect(engine.bindingsOf(policy).map((b) => [b.name, b.validationActions])).toEqual([
+      ['digests-warn-only', ['Warn']],
+    ]);
+    const namespacePolicy = engine.policies.find(
+      (p) => p.definition.name === 'envgate-baseline-namespace-environment',
+    )!;
+    expect(engine.bindingsOf(namespacePolicy).map((b) => b.name)).toEqual(['envgate-baseline-namespace-environment']);
+    const result = engine
+      .evaluate(request(deploymentWithTag), { name: 'prod', class: 'critical' })
+      .find((e) => e.policy === policy)!;
+    expect(result.decisions.map((d) => [d.type, d.actions])).toEqual([['deny', ['Warn']]]);
+  });
+
+  it('lets a repository policy with a built-in policy’s name replace it, and reports other duplicates', () => {
+    const own = REPLICAS.replace('name: replica-limit', 'name: envgate-baseline-resources');
+    const engine = PolicyEngine.fromSets([loadPolicyText('policies/own.yaml', own), baselinePack()]);
+    const resources = engine.policies.filter((p) => p.definition.name === 'envgate-baseline-resources');
+    expect(resources.map((p) => p.definition.source.file)).toEqual(['policies/own.yaml']);
+    expect(engine.problems).toEqual([]);
+    const twice = PolicyEngine.fromSets([loadPolicyText('a.yaml', REPLICAS), loadPolicyText('b.yaml', REPLICAS)]);
+    expect(twice.problems.map((p) => p.message)).toEqual([
+      'ValidatingAdmissionPolicy replica-limit is defined twice (also in a.yaml); names must be unique',
+    ]);
   });
 });

@@ -408,6 +408,8 @@ export function mergePolicySets(sets: PolicySet[]): PolicySet {
   for (const p of policies) {
     const key = `${p.kind === 'ValidatingAdmissionPolicy' ? 'vap' : 'kyverno'}|${p.namespace ?? ''}|${p.name}`;
     const first = seen.get(key);
+    // A repository policy named like a built-in one replaces it.
+    if (first && p.builtin && !first.builtin) continue;
     if (first) {
       merged.problems.push({
         message: `${p.kind} ${p.name} is defined twice (also in ${first.source.file ?? '?'}); names must be unique`,
