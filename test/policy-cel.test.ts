@@ -154,6 +154,9 @@ describe('Kubernetes libraries', () => {
     expect(run("url('https://example.com').getEscapedPath()")).toBe('');
     expect(run("url('https://example.com/path with spaces/').getEscapedPath()")).toBe('/path%20with%20spaces/');
     expect(run("url('/path').getScheme()")).toBe('');
+    expect(run("url('https://Example.COM:443/a').getHost()")).toBe('Example.COM:443');
+    expect(run("url('mailto:team@example.com').getEscapedPath()")).toBe('');
+    expect(run("isURL('/path\\twith-a-tab')")).toBe(false);
     expect(run("isURL('../relative-path')")).toBe(false);
     expect(run("isURL('https://a:b:c/')")).toBe(false);
   });

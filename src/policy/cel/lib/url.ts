@@ -19,34 +19,27 @@ export class KubeURL {
   }
 
   static parse(text: string): KubeURL {
-    if (text.startsWith('/')) {
-      if (/[\s]/.test(text.replace(/ /g, '')))
-        throw new EvaluationError(`URL parse error during conversion from string: ${text}`);
-      const parsed = new URL(text, 'http://placeholder.invalid');
-      return new KubeURL('', '', '', '', parsed.pathname, parsed.search.slice(1), text);
-    }
-    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text);
-    if (!scheme) throw new EvaluationError(`URL parse error during conversion from string: ${text}`);
+    const fail = () => new EvaluationError(`URL parse error during conversion from string: ${text}`);
+    // Go refuses control characters anywhere; a space in the path is escaped.
+    if (/[\x00-\x1f\x7f]/.test(text)) throw fail();
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1];
+    if (scheme === undefined && !text.startsWith('/')) throw fail();
     let parsed: URL;
     try {
-      parsed = new URL(text);
+      parsed = new URL(text, 'http://placeholder.invalid');
     } catch {
-      throw new EvaluationError(`URL parse error during conversion from string: ${text}`);
+      throw fail();
     }
-    const hasAuthority = text.slice(scheme[0].length).startsWith('//');
-    const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-    // WHATWG drops default ports (https://x:443/ → ''); Go keeps what was written.
-    const written = hasAuthority ? /^[^/?#]*/.exec(text.slice(scheme[0].length + 2))![0].replace(/^.*@/, '') : '';
-    const port = /:(\d+)$/.exec(written)?.[1] ?? '';
-    const host = hasAuthority
-      ? (parsed.hostname.includes(':') || written.startsWith('[') ? `[${hostname}]` : hostname) +
-        (port ? `:${port}` : '')
-      : '';
-    const path =
-      hasAuthority && parsed.pathname === '/' && !/^[^/?#]*\//.test(text.slice(scheme[0].length + 2))
-        ? ''
-        : parsed.pathname;
-    return new KubeURL(scheme[1]!, host, hostname, port, hasAuthority ? path : '', parsed.search.slice(1), text);
+    const rest = scheme === undefined ? text : text.slice(scheme.length + 1);
+    // The host as written (WHATWG lower-cases it and drops default ports; Go keeps both).
+    const authority = rest.startsWith('//') ? /^\/\/([^/?#]*)/.exec(rest)![1]!.replace(/^.*@/, '') : undefined;
+    const host = authority ?? '';
+    const port = /^(?:\[[^\]]*\]|[^:]*):(\d*)$/.exec(host)?.[1] ?? '';
+    const hostname = host.replace(/:\d*$/, '').replace(/^\[(.*)\]$/, '$1');
+    const afterAuthority = authority === undefined ? rest : rest.slice(2 + rest.slice(2).search(/[/?#]|$/));
+    // Absolute paths keep theirs; `scheme:opaque` URLs and `https://host` (no slash) have none.
+    const path = afterAuthority.startsWith('/') ? parsed.pathname : '';
+    return new KubeURL(scheme ?? '', host, hostname, port, path, parsed.search.slice(1), text);
   }
 }
 
