@@ -428,6 +428,36 @@ spec:
     expect(JSON.stringify(result)).not.toContain(Buffer.from(password).toString('base64'));
   });
 
+  it('checks deletions of changed files when nothing was rendered, at the deleted file', async () => {
+    const guarded = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: keep-pdbs}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [policy], apiVersions: [v1], operations: [DELETE], resources: [poddisruptionbudgets]}]
+  validations:
+    - expression: "false"
+      messageExpression: "'PodDisruptionBudget ' + oldObject.metadata.name + ' protects prod; do not delete it'"
+`;
+    const pdb =
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: checkout-api}\nspec: {minAvailable: 1}\n';
+    const files = { ...BASE_FILES, 'policies/pdb.yaml': guarded, 'environments/prod/pdb.yaml': pdb };
+    const input = pr({}, [{ path: 'environments/prod/pdb.yaml', status: 'deleted' }]);
+    (input.base as MemorySnapshot) = MemorySnapshot.fromRecord('1'.repeat(40), files);
+    (input.target as MemorySnapshot) = input.base as MemorySnapshot;
+    const result = await run(input, undefined);
+    expect(policyFindings(result).map((f) => [...brief(f), f.file])).toEqual([
+      [
+        'prod',
+        'error',
+        'policy/keep-pdbs',
+        'PodDisruptionBudget',
+        'PodDisruptionBudget checkout-api protects prod; do not delete it (on deleting the object)',
+        'environments/prod/pdb.yaml',
+      ],
+    ]);
+  });
+
   it('skips roots that failed to render (the render stage reports them)', async () => {
     const result = await run(pr({}, []), [root('prod', [deployment('shop-prod', 'nginx')], 'error')]);
     expect(policyFindings(result)).toEqual([]);

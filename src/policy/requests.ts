@@ -18,6 +18,8 @@ export interface PendingRequest {
   oldObject: KubeObject | null;
   /** The render root it came from, or the file. */
   origin: string;
+  /** `origin` is the changed file itself (no rendered roots). */
+  originIsFile?: boolean;
   /** The files the root was rendered from (head side), when known: where the object can be written. */
   files?: readonly string[];
 }
@@ -123,6 +125,7 @@ export function requestsFromFiles(
           object: null,
           oldObject: old,
           origin: change.path,
+          originIsFile: true,
         });
       }
       continue;
@@ -140,6 +143,7 @@ export function requestsFromFiles(
         object,
         oldObject: old,
         origin: change.path,
+        originIsFile: true,
       });
     }
   }

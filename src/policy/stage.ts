@@ -241,9 +241,11 @@ export function runPolicyReview(ctx: ReviewContext): Finding[] {
       const allowed = request.files
         ? (file: string) => request.files!.includes(file)
         : (file: string) => ctx.environmentOf(file)?.name === env.name;
-      const where = request.object
-        ? (locator.locate(request.object, allowed) ?? changedKustomization(ctx, request.origin))
-        : undefined;
+      const where = request.originIsFile
+        ? (locator.locate(subject, (file) => file === request.origin) ?? { file: request.origin })
+        : request.object
+          ? (locator.locate(request.object, allowed) ?? changedKustomization(ctx, request.origin))
+          : undefined;
       for (const evaluation of engine.evaluate(req, env, params)) {
         for (const decision of evaluation.decisions) {
           const severity = severityOf(decision, evaluation, env.class);
