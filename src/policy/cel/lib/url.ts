@@ -21,7 +21,7 @@ export class KubeURL {
   static parse(text: string): KubeURL {
     const fail = () => new EvaluationError(`URL parse error during conversion from string: ${text}`);
     // Go refuses control characters anywhere; a space in the path is escaped.
-    if (/[\x00-\x1f\x7f]/.test(text)) throw fail();
+    if ([...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) throw fail();
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1];
     if (scheme === undefined && !text.startsWith('/')) throw fail();
     let parsed: URL;
