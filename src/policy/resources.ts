@@ -42,7 +42,6 @@ const CLUSTER_SCOPED: Record<string, readonly string[]> = {
   'cert-manager.io': ['ClusterIssuer'],
   'external-secrets.io': ['ClusterSecretStore', 'ClusterExternalSecret'],
   'gateway.networking.k8s.io': ['GatewayClass'],
-  'monitoring.coreos.com': [],
   'templates.gatekeeper.sh': ['ConstraintTemplate'],
 };
 
