@@ -2,11 +2,18 @@
 import { checkCommand } from './commands/check.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './commands/command.js';
 import { demoCommand } from './commands/demo.js';
+import { policyTestCommand } from './commands/policy-test.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { GitError } from './git/local.js';
 
-export const COMMANDS: readonly Command[] = [checkCommand, validateCommand, demoCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  validateCommand,
+  policyTestCommand,
+  demoCommand,
+  serveCommand,
+];
 
 const USAGE = () => `envgate: a pull-request gate for GitOps repositories
 

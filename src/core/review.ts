@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 import { parseStage } from '../validate/parse-stage.js';
 import { validateStage } from '../validate/stage.js';
+import { policyStage } from '../policy/stage.js';
 import type { ParsedYaml } from '../validate/yaml.js';
 import type { RenderedRoot } from '../render/types.js';
 
@@ -84,7 +85,7 @@ const approvalStage: Stage = {
  * The stages in data-path order. Later issues add theirs here: render and diff after parse, then validate,
  * policy and drift; approvals come last because the gate summary reads everything before it.
  */
-export const STAGES: readonly Stage[] = [parseStage, validateStage, approvalStage];
+export const STAGES: readonly Stage[] = [parseStage, validateStage, policyStage, approvalStage];
 
 export async function review(input: ReviewInput, stages: readonly Stage[] = STAGES): Promise<Review> {
   const now = input.now ?? (() => 0);
