@@ -209,6 +209,37 @@ spec:
     expect(ours(result).every((f) => f.env === 'prod')).toBe(true);
   });
 
+  it("never points a rendered object at another environment's file with the same resource", async () => {
+    const devPatch = BASE['environments/prod/patches/resources.yaml']!.replace('resources:', 'resourcse:');
+    const prodRoot: RenderedRoot = {
+      path: 'environments/prod',
+      type: 'kustomize',
+      env: 'prod',
+      base: { status: 'ok', objects: [], files: [] },
+      head: {
+        status: 'ok',
+        objects: [
+          {
+            ...renderedDeployment({ resourcse: {} }),
+            spec: { selector: {}, template: renderedDeployment({ resourcse: {} }).spec!.template },
+          } as KubeObject,
+        ],
+        files: ['environments/prod/kustomization.yaml', 'base/app/deployment.yaml'],
+      },
+    };
+    const input = pr({ ...HEAD, 'environments/dev/patches/resources.yaml': devPatch }, [
+      'environments/dev/patches/resources.yaml',
+    ]);
+    const result = await review({ pr: input, config: loadRepoConfig(input.target) }, [
+      parseStage,
+      renderStage([prodRoot]),
+      validateStage,
+    ]);
+    const prod = ours(result).filter((f) => f.env === 'prod');
+    expect(prod.map((f) => [f.rule, f.file])).toEqual([['schema/unknown-field', undefined]]);
+    expect(prod[0]!.message).toMatch(/^rendered from environments\/prod: /);
+  });
+
   it('reports a secretGenerator literal once: at the literal, not again on the Secret it generates', async () => {
     const kustomization = `resources: [../../base/app]\nsecretGenerator:\n  - name: db-creds\n    literals:\n      - PASSWORD=${PASSWORD}\n`;
     const head = { ...HEAD, 'environments/prod/kustomization.yaml': kustomization };

@@ -209,12 +209,15 @@ function locate(
   index: KustomizeIndex,
 ): Pick<Finding, 'rule' | 'severity' | 'message' | 'file' | 'line' | 'column'> & { generator?: GeneratorRef } {
   const name = object.metadata?.name ?? '';
-  let candidates = sources.get(`${object.kind}/${name}`) ?? [];
+  // Only files this root was rendered from can be the source: staging's patch of the same Deployment is not prod's.
+  const readByRoot = new Set(root.head.status === 'ok' ? root.head.files : []);
+  const fromRoot = (docs: SourceDoc[]) => docs.filter((d) => readByRoot.has(d.parsed.path));
+  let candidates = fromRoot(sources.get(`${object.kind}/${name}`) ?? []);
   if (candidates.length === 0) {
     // namePrefix/nameSuffix: `prod-checkout-api` comes from a document named `checkout-api`.
     for (const [key, docs] of sources) {
       const [kind, sourceName] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-      if (kind === object.kind && sourceName.length >= 3 && name.includes(sourceName)) candidates = docs;
+      if (kind === object.kind && sourceName.length >= 3 && name.includes(sourceName)) candidates = fromRoot(docs);
     }
   }
   const base = { rule: problem.rule, severity: problem.severity, message: problem.message };
@@ -230,7 +233,10 @@ function locate(
     return { ...base, file: source.parsed.path, line: at.line, column: at.column };
   }
   const generator = index.generators.find(
-    (g) => g.kind === object.kind && (name === g.name || name.startsWith(`${g.name}-`) || name.includes(g.name)),
+    (g) =>
+      readByRoot.has(g.file) &&
+      g.kind === object.kind &&
+      (name === g.name || name.startsWith(`${g.name}-`) || name.includes(g.name)),
   );
   if (generator) {
     return {
