@@ -221,8 +221,8 @@ spec:
         objects: [
           {
             ...renderedDeployment({ resourcse: {} }),
-            spec: { selector: {}, template: renderedDeployment({ resourcse: {} }).spec!.template },
-          } as KubeObject,
+            spec: { selector: {}, ...(renderedDeployment({ resourcse: {} }).spec as object) },
+          },
         ],
         files: ['environments/prod/kustomization.yaml', 'base/app/deployment.yaml'],
       },
