@@ -16,7 +16,7 @@ const STATE_LABEL: Record<DriftItem['state'], string> = {
 };
 
 const MAX_ROWS = 60;
-const MAX_VALUE = 80;
+const MAX_VALUE = 100;
 
 export function driftSections(review: Review): CommentSection[] {
   const drift = review.drift;
