@@ -149,7 +149,8 @@ export class ArgoCdSource implements LiveSource {
       throw new LiveSourceError(`no answer from Argo CD ${this.options.server} within ${this.options.timeoutMs} ms`);
     }
     if (!response.ok) {
-      const message = errorMessage(text);
+      // Whatever the server (or a proxy in front of it) echoes, the token never goes into a message.
+      const message = errorMessage(text)?.replaceAll(this.options.token!, '***');
       const what = `${response.status}${message ? `: ${message}` : ''}`;
       if (response.status === 401 || response.status === 403) {
         throw new LiveSourceError(
