@@ -116,7 +116,7 @@ async function preview(s: ArgoCdSource) {
   });
 }
 
-function mockApp(app: unknown, items: unknown[]) {
+function mockApp(app: object, items: unknown[]) {
   const auth = { reqheaders: { authorization: `Bearer ${TOKEN}` } };
   nock(SERVER, auth).get('/api/v1/applications/shop-prod').reply(200, app);
   nock(SERVER, auth).get('/api/v1/applications/shop-prod/managed-resources').reply(200, { items });

@@ -3,6 +3,7 @@ import { diffDesired, diffRemoved, scalarsEqual } from '../../src/drift/fields.j
 import { normalize } from '../../src/drift/normalize.js';
 import { formatPath } from '../../src/drift/paths.js';
 import { parseQuantity, quantitiesEqual } from '../../src/drift/quantity.js';
+import type { KubeObject } from '../../src/render/types.js';
 import { find, LIVE, rendered, yamlObjects } from './helpers.js';
 
 const paths = (diffs: { path: Parameters<typeof formatPath>[0] }[]) => diffs.map((d) => formatPath(d.path));
@@ -46,7 +47,7 @@ describe('desired-driven comparison', () => {
       ...live,
       ...yamlObjects(`${LIVE}staging/shop-staging/deployment-checkout-api.yaml`),
       ...yamlObjects(`${LIVE}staging/shop-staging/namespace.yaml`),
-    ] as typeof base;
+    ] as KubeObject[];
     for (const desired of base!) {
       const match = liveObjects.find((l) => l.kind === desired.kind && l.metadata?.name === desired.metadata?.name)!;
       expect(match, `${desired.kind} ${desired.metadata?.name}`).toBeDefined();
@@ -100,7 +101,7 @@ describe('desired-driven comparison', () => {
       },
     };
     expect(diffDesired(desired, live)).toEqual([]);
-    live.spec.containers[1]!.env[0]!.value = '3';
+    live.spec.containers[1]!.env![0]!.value = '3';
     expect(paths(diffDesired(desired, live))).toEqual(['spec.containers[name=a].env[name=Y].value']);
   });
 

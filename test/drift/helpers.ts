@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject, RenderedRoot } from '../../src/render/types.js';
+import type { KubeObject, RenderedRoot, RenderSide } from '../../src/render/types.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/drift/', import.meta.url));
 export const LIVE = fileURLToPath(new URL('../../examples/live/', import.meta.url));
@@ -16,17 +16,15 @@ export function rendered(env: 'staging' | 'prod'): KubeObject[][] {
   return [yamlObjects(`${FIXTURES}rendered/${env}-base.yaml`), yamlObjects(`${FIXTURES}rendered/${env}-head.yaml`)];
 }
 
-export function renderedRoot(
-  env: string,
-  base: KubeObject[] | 'absent' | Error,
-  head: KubeObject[] | 'absent' | Error,
-): RenderedRoot {
-  const side = (s: KubeObject[] | 'absent' | Error) =>
-    s === 'absent'
-      ? ({ status: 'absent' } as const)
-      : s instanceof Error
-        ? ({ status: 'error', error: s.message, reason: 'invalid', files: [] } as const)
-        : ({ status: 'ok', objects: s, files: [] } as const);
+type Side = KubeObject[] | 'absent' | Error;
+
+function side(s: Side): RenderSide {
+  if (s === 'absent') return { status: 'absent' };
+  if (s instanceof Error) return { status: 'error', error: s.message, reason: 'invalid', files: [] };
+  return { status: 'ok', objects: s, files: [] };
+}
+
+export function renderedRoot(env: string, base: Side, head: Side): RenderedRoot {
   return { path: `environments/${env}`, type: 'kustomize', env, base: side(base), head: side(head) };
 }
 

@@ -76,7 +76,7 @@ describe('the Kubernetes source', () => {
   });
 
   it('shows what the inventory lists and Git no longer has as pruned, read from the cluster', async () => {
-    const stray: KubeObject = {
+    const stray = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'checkout-config-old7h2k9c4', namespace: 'shop-prod', uid: 'x', resourceVersion: '1' },
@@ -88,7 +88,7 @@ describe('the Kubernetes source', () => {
       id: 'shop-prod_checkout-config-old7h2k9c4__ConfigMap',
       v: 'v1',
     });
-    fake = await startFakeKube([...objects, stray]);
+    fake = await startFakeKube([...objects, stray as KubeObject]);
     const drift = await preview(source());
     expect(drift.items.find((i) => i.resource.name === 'checkout-config-old7h2k9c4')).toMatchObject({
       state: 'will-prune',
