@@ -202,3 +202,19 @@ describe('the snapshot source', () => {
     expect(source.description).toBe('snapshot live/prod');
   });
 });
+
+describe('the server settings', () => {
+  it('reads ENVGATE_SETTINGS once, and throws on an invalid file', async () => {
+    const { serverLiveSources } = await import('../../src/drift/server.js');
+    expect(serverLiveSources({})).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'envgate-server-'));
+    writeFileSync(join(dir, 'ok.yaml'), 'drift: { prod: { source: snapshot, dir: live } }\n');
+    const sources = serverLiveSources({ ENVGATE_SETTINGS: join(dir, 'ok.yaml') });
+    expect(sources?.forEnvironment('staging')).toEqual({
+      notConfigured: `no drift source for staging in ${join(dir, 'ok.yaml')}`,
+    });
+    expect(serverLiveSources({ ENVGATE_SETTINGS: join(dir, 'ok.yaml') })).toBe(sources);
+    writeFileSync(join(dir, 'bad.yaml'), 'drift: { prod: { source: cluster } }\n');
+    expect(() => serverLiveSources({ ENVGATE_SETTINGS: join(dir, 'bad.yaml') })).toThrow('drift.prod.source must be');
+  });
+});
