@@ -77,7 +77,11 @@ export async function startFakeKube(objects: KubeObject[]): Promise<FakeKube> {
     forbidden: new Set(),
     delayMs: 0,
     unauthorized: false,
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        server.closeAllConnections(); // kept-alive connections of the source under test
+      }),
   };
   const send = (res: ServerResponse, code: number, body: unknown) => {
     res.writeHead(code, { 'Content-Type': 'application/json' });

@@ -12,6 +12,7 @@ import {
   type KubernetesObject,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { Agent } from 'node:https';
 import type { KubeObject } from '../../render/types.js';
 import { argoRecord, forRoots, fluxRecord } from '../controllers.js';
 import { describeId, idKey } from '../identity.js';
@@ -56,6 +57,9 @@ export class KubernetesSource implements LiveSource {
   readonly description: string;
   private api?: RawObjectApi;
   private server = '';
+  /** One keep-alive agent per few minutes, instead of the new agent (and TLS handshake) per request. */
+  private agent?: { agent: Agent; since: number };
+  private kubeConfig?: KubeConfig;
   private readonly notesList: string[] = [];
 
   constructor(private readonly options: KubernetesSourceOptions) {
@@ -212,7 +216,9 @@ export class KubernetesSource implements LiveSource {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new LiveSourceError(`context ${this.options.context} names no cluster`);
     this.server = cluster.server;
+    this.kubeConfig = kc;
     const timeoutMs = this.options.timeoutMs;
+    const reuse = cluster.server.startsWith('https:') && !cluster.proxyUrl;
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: kc },
@@ -220,6 +226,8 @@ export class KubernetesSource implements LiveSource {
         {
           pre: async (context) => {
             context.setSignal(AbortSignal.timeout(timeoutMs));
+            // Credentials (headers) were applied per request just before; only the connection is shared.
+            if (reuse) context.setAgent(await this.sharedAgent());
             return context;
           },
           post: async (response) => response,
@@ -231,6 +239,35 @@ export class KubernetesSource implements LiveSource {
     (api as unknown as { setDefaultNamespace(kc: KubeConfig): void }).setDefaultNamespace(kc);
     this.api = api;
     return api;
+  }
+
+  private async sharedAgent(): Promise<Agent> {
+    const now = Date.now();
+    if (this.agent && now - this.agent.since < AGENT_TTL_MS) return this.agent.agent;
+    const kc = this.kubeConfig!;
+    const cluster = kc.getCurrentCluster()!;
+    const tls: import('node:https').RequestOptions = {};
+    await kc.applyToHTTPSOptions(tls); // CA, client certificate and key, as the library reads them
+    this.agent?.agent.destroy();
+    const agent = new Agent({
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      pfx: tls.pfx,
+      passphrase: tls.passphrase,
+      ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+      ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+      keepAlive: true,
+      maxSockets: this.options.concurrency,
+    });
+    this.agent = { agent, since: now };
+    return agent;
+  }
+
+  /** Closes kept-alive connections (tests, shutdown). */
+  close(): void {
+    this.agent?.agent.destroy();
+    this.agent = undefined;
   }
 
   /** Runs `task` over `items` with at most `concurrency` at a time; the first thrown error wins. */
@@ -251,6 +288,9 @@ export class KubernetesSource implements LiveSource {
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, items.length) }, worker));
   }
 }
+
+/** Client certificates from exec plugins rotate: a shared agent is rebuilt after this long. */
+const AGENT_TTL_MS = 5 * 60_000;
 
 /** The `message` of a Kubernetes Status object, when the body is one. */
 function statusMessage(body: unknown): string | undefined {
