@@ -12,7 +12,7 @@ import {
   type KubernetesObject,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { Agent } from 'node:https';
+import { Agent, type RequestOptions } from 'node:https';
 import type { KubeObject } from '../../render/types.js';
 import { argoRecord, forRoots, fluxRecord } from '../controllers.js';
 import { describeId, idKey } from '../identity.js';
@@ -246,7 +246,7 @@ export class KubernetesSource implements LiveSource {
     if (this.agent && now - this.agent.since < AGENT_TTL_MS) return this.agent.agent;
     const kc = this.kubeConfig!;
     const cluster = kc.getCurrentCluster()!;
-    const tls: import('node:https').RequestOptions = {};
+    const tls: RequestOptions = {};
     await kc.applyToHTTPSOptions(tls); // CA, client certificate and key, as the library reads them
     this.agent?.agent.destroy();
     const agent = new Agent({
