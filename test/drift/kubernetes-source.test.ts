@@ -172,10 +172,15 @@ describe('the Kubernetes source', () => {
 
   it('reads named Kustomizations whatever their path', async () => {
     fake = await startFakeKube(liveProd());
-    const records = await source({ fluxKustomizations: ['flux-system/checkout-prod'] }).controllers(['somewhere/else']);
+    // A bare name is looked for in flux-system, where `flux bootstrap` puts Kustomizations.
+    const records = await source({ fluxKustomizations: ['checkout-prod'] }).controllers(['somewhere/else']);
     expect(records.map((r) => [r.owner, r.objects.length, r.prune])).toEqual([
       ['Kustomization flux-system/checkout-prod', 8, true],
     ]);
     expect(records[0]!.objects.map(idKey)).toContain('apps/Deployment/shop-prod/checkout-api');
+    const s = source({ fluxKustomizations: ['flux-system/checkout-staging'] });
+    // Named ones only: the operator said which to read, so none is looked for by its path.
+    expect(await s.controllers(['environments/prod'])).toEqual([]);
+    expect(s.notes()).toEqual(['Kustomization flux-system/checkout-staging: not found']);
   });
 });

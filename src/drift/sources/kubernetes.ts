@@ -76,19 +76,26 @@ export class KubernetesSource implements LiveSource {
       'kustomize.toolkit.fluxcd.io/v1',
       'Kustomization',
       this.options.fluxKustomizations,
+      'flux-system',
     );
     records.push(...flux.map(fluxRecord));
-    const argo = await this.controllerObjects('argoproj.io/v1alpha1', 'Application', this.options.argocdApplications);
+    const argo = await this.controllerObjects(
+      'argoproj.io/v1alpha1',
+      'Application',
+      this.options.argocdApplications,
+      'argocd',
+    );
     for (const app of argo) {
       const { record, problems } = argoRecord(app);
       records.push(record);
       this.notesList.push(...problems);
     }
     // Named in the settings: used whatever their path. Found by listing: only those syncing an affected root.
-    const named = (r: ControllerRecord) =>
-      [...(this.options.fluxKustomizations ?? []), ...(this.options.argocdApplications ?? [])].some((n) =>
-        r.owner.endsWith(` ${n}`),
-      );
+    const names = new Set([
+      ...(this.options.fluxKustomizations ?? []).map((n) => `Kustomization ${qualified(n, 'flux-system')}`),
+      ...(this.options.argocdApplications ?? []).map((n) => `Application ${qualified(n, 'argocd')}`),
+    ]);
+    const named = (r: ControllerRecord) => names.has(r.owner);
     return [
       ...records.filter(named),
       ...forRoots(
@@ -167,12 +174,13 @@ export class KubernetesSource implements LiveSource {
     apiVersion: string,
     kind: string,
     named: string[] | undefined,
+    defaultNamespace: string,
   ): Promise<KubeObject[]> {
     const api = this.client();
     if (named?.length) {
       const found: KubeObject[] = [];
       for (const ref of named) {
-        const [namespace, name] = ref.includes('/') ? ref.split('/', 2) : ['flux-system', ref];
+        const [namespace, name] = qualified(ref, defaultNamespace).split('/', 2);
         const lookup = await this.read({
           apiVersion,
           kind,
@@ -287,6 +295,11 @@ export class KubernetesSource implements LiveSource {
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, items.length) }, worker));
   }
+}
+
+/** `name` → `defaultNamespace/name`; `namespace/name` as is. */
+function qualified(ref: string, defaultNamespace: string): string {
+  return ref.includes('/') ? ref : `${defaultNamespace}/${ref}`;
 }
 
 /** Client certificates from exec plugins rotate: a shared agent is rebuilt after this long. */
