@@ -5,6 +5,8 @@ import { loadRepoConfig, parseRepoConfig, type LoadedConfig } from '../config/co
 import { review } from '../core/review.js';
 import type { PullRequestSnapshot, Review } from '../core/types.js';
 import { localPullRequest } from '../git/local-pr.js';
+import { liveSources } from '../drift/cli.js';
+import type { LiveSources } from '../drift/types.js';
 import { renderJson } from '../report/json.js';
 import { renderComment } from '../report/markdown.js';
 import { EXIT, InputError, oneOf, parseCommandArgs, requireOption, type CliIO, type Command } from './command.js';
@@ -12,13 +14,15 @@ import { EXIT, InputError, oneOf, parseCommandArgs, requireOption, type CliIO, t
 export const checkCommand: Command = {
   name: 'check',
   summary: 'review the changes between two revisions of a local git repository',
-  usage: `envgate check --repo DIR --base REV --head REV [--config FILE] [--format markdown|json]
+  usage: `envgate check --repo DIR --base REV --head REV [--config FILE] [--format markdown|json] [--live DIR]
 
   --repo DIR       the git repository (default: the current directory)
   --base REV       the target branch or commit the PR merges into
   --head REV       the PR's head branch or commit
   --config FILE    use this config instead of .envgate.yml from --base
   --format FORMAT  markdown (the PR comment, default) or json (the Review)
+  --live DIR       drift preview against a snapshot of the live clusters: DIR/<environment>/**/*.yaml as
+                   \`kubectl get -o yaml\` writes them (without it, the sources in ENVGATE_SETTINGS, if set)
 
 Exit codes: 0 passed, 1 the gate fails (findings, missing approvals), 2 usage, config or internal error.`,
   async run(args, io) {
@@ -28,6 +32,7 @@ Exit codes: 0 passed, 1 the gate fails (findings, missing approvals), 2 usage, c
       head: { type: 'string' },
       config: { type: 'string' },
       format: { type: 'string' },
+      live: { type: 'string' },
     });
     const format = oneOf(values.format, ['markdown', 'json'] as const, 'format', 'markdown');
     const repo = resolve(io.cwd, values.repo ?? '.');
@@ -37,7 +42,7 @@ Exit codes: 0 passed, 1 the gate fails (findings, missing approvals), 2 usage, c
       head: requireOption(values.head, 'head'),
     });
     const config = values.config ? readConfigFile(resolve(io.cwd, values.config), io.cwd) : loadRepoConfig(pr.target);
-    const result = await reviewLocal(pr, config);
+    const result = await reviewLocal(pr, config, liveSources(values.live, io));
     io.stdout.write(
       format === 'json' ? renderJson(result) : `${renderComment(result, { reproduce: reproduceCommand(values) })}\n`,
     );
@@ -45,8 +50,8 @@ Exit codes: 0 passed, 1 the gate fails (findings, missing approvals), 2 usage, c
   },
 };
 
-export async function reviewLocal(pr: PullRequestSnapshot, config: LoadedConfig): Promise<Review> {
-  return review({ pr, config, now: () => performance.now() });
+export async function reviewLocal(pr: PullRequestSnapshot, config: LoadedConfig, live?: LiveSources): Promise<Review> {
+  return review({ pr, config, live, now: () => performance.now() });
 }
 
 export function readConfigFile(path: string, cwd: string): LoadedConfig {

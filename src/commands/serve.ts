@@ -10,6 +10,8 @@ import {
 } from '../platforms/azure/index.js';
 import type { Logger } from '../platforms/azure/index.js';
 import { EXIT, InputError, parseCommandArgs, type CliIO, type Command } from './command.js';
+import { serverLiveSources } from '../drift/server.js';
+import { SettingsError as DriftSettingsError } from '../drift/settings.js';
 
 /** Extra routes beside GitHub's: the Azure DevOps service hook route when AZURE_DEVOPS_* is configured. */
 export function extraHandlers(env: CliIO['env'], log?: Logger): NodeHandler[] {
@@ -31,6 +33,12 @@ Configured from the environment (and a .env file in the working directory); .env
 Without APP_ID and a private key it starts Probot's setup page to register the GitHub App from app.yml.`,
   async run(args: string[], io: CliIO): Promise<number> {
     parseCommandArgs(args, {});
+    try {
+      serverLiveSources(io.env); // refuse to start on invalid operator settings rather than fail every review
+    } catch (error) {
+      if (error instanceof DriftSettingsError) throw new InputError(`ENVGATE_SETTINGS: ${error.message}`);
+      throw error;
+    }
     const server = await run((app, appOptions) => {
       // Probot falls back to the secret "development" when none is set; a real app must verify its deliveries.
       if (!io.env.WEBHOOK_SECRET) {

@@ -22,6 +22,8 @@ import { validateStage } from '../validate/stage.js';
 import { policyStage } from '../policy/stage.js';
 import type { ParsedYaml } from '../validate/yaml.js';
 import type { RenderedRoot } from '../render/types.js';
+import { driftStage } from '../drift/stage.js';
+import type { LiveSources } from '../drift/types.js';
 
 export interface ReviewInput {
   pr: PullRequestSnapshot;
@@ -29,6 +31,8 @@ export interface ReviewInput {
   config: LoadedConfig;
   /** Platform approval signals with the context to judge them; absent = nobody has approved (local runs). */
   approvals?: { signals: ApprovalSignal[]; context: ApprovalContext };
+  /** Live state per environment for the drift preview (operator settings or `--live DIR`); absent = no preview. */
+  live?: LiveSources;
   /** Milliseconds clock for timings; injected so the core stays deterministic under test. */
   now?: () => number;
 }
@@ -85,7 +89,7 @@ const approvalStage: Stage = {
  * The stages in data-path order. Later issues add theirs here: render and diff after parse, then validate,
  * policy and drift; approvals come last because the gate summary reads everything before it.
  */
-export const STAGES: readonly Stage[] = [parseStage, validateStage, policyStage, approvalStage];
+export const STAGES: readonly Stage[] = [parseStage, validateStage, policyStage, driftStage, approvalStage];
 
 export async function review(input: ReviewInput, stages: readonly Stage[] = STAGES): Promise<Review> {
   const now = input.now ?? (() => 0);

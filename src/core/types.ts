@@ -125,6 +125,8 @@ export interface FieldChange {
   path: string;
   before?: unknown;
   after?: unknown;
+  /** A Secret value: it differs, and neither side is shown. */
+  masked?: boolean;
 }
 
 export interface ResourceChange {
@@ -145,9 +147,43 @@ export interface ResourceChange {
 
 export interface DriftItem {
   resource: ResourceRef;
-  state: 'in-sync' | 'drifted' | 'will-change' | 'will-create' | 'will-prune' | 'reverts-out-of-band';
+  /**
+   * `drifted`: live ≠ main. `will-change`: sync changes live to the PR's state. `reverts-out-of-band`: both at the
+   * same field (see `reverts`). `will-prune`: the controller deletes it; `orphaned`: gone from Git but kept (prune
+   * off, `Prune=false`, reconcile disabled). `unknown`: this object could not be read (e.g. forbidden).
+   */
+  state:
+    | 'in-sync'
+    | 'drifted'
+    | 'will-change'
+    | 'will-create'
+    | 'will-prune'
+    | 'reverts-out-of-band'
+    | 'orphaned'
+    | 'unknown';
+  /** What sync changes: before = live, after = the PR's value. */
   fields?: FieldChange[];
   note?: string;
+  /** Where live differs from main: before = main, after = live. */
+  drifted?: FieldChange[];
+  /** Out-of-band changes the sync after this PR overwrites. */
+  reverts?: OutOfBandChange[];
+  /** The controller record that owns it: `Kustomization flux-system/apps-prod`. */
+  owner?: string;
+}
+
+/** A field changed outside Git that the sync after this PR overwrites. Values absent when masked or unset. */
+export interface OutOfBandChange {
+  path: string;
+  live?: unknown;
+  main?: unknown;
+  head?: unknown;
+  /** The PR leaves the field as main has it: the sync restores main's value over the hand change. */
+  restoresMain: boolean;
+  /** A Secret value: shown as changed, never shown. */
+  masked?: boolean;
+  /** Who changed it, from managedFields: `kubectl (scale subresource, 2026-03-12T09:41:07Z)`. */
+  changedBy?: string;
 }
 
 export interface EnvDrift {
@@ -157,6 +193,8 @@ export interface EnvDrift {
   reason?: string;
   source?: string;
   items: DriftItem[];
+  /** What the reader should know about the comparison: suspended controllers, ignore rules, unreadable files. */
+  notes?: string[];
 }
 
 export interface DriftReport {

@@ -8,6 +8,8 @@ import type { ApprovalSignal, GateState, Review } from '../core/types.js';
 import { approvalSummary, validateSummary } from '../report/gates.js';
 import { COMMENT_MARKER, renderComment } from '../report/markdown.js';
 import { GATE_NAMES, type Platform, type PlatformPullRequest, type PrRef } from './types.js';
+import { serverLiveSources } from '../drift/server.js';
+import type { LiveSources } from '../drift/types.js';
 
 export interface ReviewPullRequestOptions {
   now?: () => number;
@@ -21,6 +23,8 @@ export interface ReviewPullRequestOptions {
    * gates fail with its reason: what the gates say must never get ahead of what was recorded.
    */
   beforePublish?: (pr: PlatformPullRequest, review: Review) => Promise<void>;
+  /** Live state for the drift preview; default: the operator settings named by ENVGATE_SETTINGS, if set. */
+  live?: LiveSources;
 }
 
 export interface ReviewPullRequestResult {
@@ -71,6 +75,7 @@ export async function reviewPullRequest(
         config,
         approvals: { signals, context: { author: pr.author, headSha: pr.head.sha, headAt: pr.headAt, isMember } },
         now: options.now,
+        live: options.live ?? serverLiveSources(),
       },
       options.stages ?? STAGES,
     );

@@ -2,6 +2,7 @@
 // Later stages add their sections (rendered diff, drift, Renovate) through SECTION_BUILDERS.
 import type { ApprovalState, EnvReview, Finding, Review } from '../core/types.js';
 import { packComment, truncate, type CommentSection } from './budget.js';
+import { driftSections } from '../drift/markdown.js';
 
 export const COMMENT_MARKER = '<!-- envgate:v1 -->';
 
@@ -15,7 +16,7 @@ export interface CommentOptions {
 export type SectionBuilder = (review: Review) => CommentSection[];
 
 /** Optional sections after the findings, in the order they are packed. */
-export const SECTION_BUILDERS: SectionBuilder[] = [];
+export const SECTION_BUILDERS: SectionBuilder[] = [(review) => driftSections(review)];
 
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
