@@ -20,11 +20,24 @@ function normalise(name: string): string {
   return canonicalImageName(name.replace(/^oci:\/\//, '').replace(/\/+$/, ''));
 }
 
-/** Renovate names an image as written (`ghcr.io/org/app`) and a chart by its name; either may carry a prefix. */
-export function samePackageName(bodyName: string, derived: string): boolean {
+/**
+ * Renovate names an image as written (`ghcr.io/org/app`) and a chart by its name; either may carry a prefix.
+ * `exact` compares whole names; otherwise one may end with `/` and the other.
+ */
+export function samePackageName(bodyName: string, derived: string, exact = false): boolean {
   const a = normalise(bodyName);
   const b = normalise(derived);
-  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+  if (a === b) return true;
+  return !exact && (a.endsWith(`/${b}`) || b.endsWith(`/${a}`));
+}
+
+/** The updates a body row is about: the exactly named ones when there are any, else those matching by suffix. */
+function candidatesFor(row: BodyRow, changes: readonly DependencyUpdate[]): DependencyUpdate[] {
+  const named = (u: DependencyUpdate, exact: boolean) =>
+    samePackageName(row.package, u.package, exact) ||
+    (u.previousPackage !== undefined && samePackageName(row.package, u.previousPackage, exact));
+  const exact = changes.filter((u) => named(u, true));
+  return exact.length > 0 ? exact : changes.filter((u) => named(u, false));
 }
 
 function describe(update: DependencyUpdate): string {
@@ -83,9 +96,7 @@ export function crossCheck(
   const changes = distinct(updates);
   const matched = new Set<DependencyUpdate>();
   for (const row of body.rows) {
-    const candidates = changes.filter(
-      (u) => samePackageName(row.package, u.package) || (u.previousPackage && samePackageName(row.package, u.previousPackage)),
-    );
+    const candidates = candidatesFor(row, changes);
     if (candidates.length === 0) {
       const line = `the PR body lists ${row.package}${row.to ? ` → ${row.to}` : ''}, which changes in no environment`;
       if (options.outsideEnvironments.length > 0) check.notes.push(`${line} (it may be in a file outside them)`);
