@@ -6,7 +6,7 @@ import { review } from '../src/core/review.js';
 import type { ApprovalSignal, Identity, PullRequestSnapshot, Review } from '../src/core/types.js';
 import { renderJson } from '../src/report/json.js';
 import { renderComment } from '../src/report/markdown.js';
-import { CONFIG, DANA, DIGESTS, fixtureBody, renovatePr, RENOVATE_BOT } from './helpers/renovate-repo.js';
+import { CONFIG, DANA, DIGESTS, fixtureBody, renovatePr } from './helpers/renovate-repo.js';
 
 async function run(pr: PullRequestSnapshot, signals: ApprovalSignal[] = [], members: string[] = []): Promise<Review> {
   return review({
@@ -63,8 +63,14 @@ describe('a Renovate patch PR across every environment', () => {
     });
     expect(result.renovate!.body.disagreements).toEqual([]);
 
-    expect(approval(result, 'dev')).toMatchObject({ state: 'pass', autoApproved: 'auto-approved by envgate: 2 patch updates' });
-    expect(approval(result, 'test')).toMatchObject({ state: 'pass', autoApproved: 'auto-approved by envgate: 2 patch updates' });
+    expect(approval(result, 'dev')).toMatchObject({
+      state: 'pass',
+      autoApproved: 'auto-approved by envgate: 2 patch updates',
+    });
+    expect(approval(result, 'test')).toMatchObject({
+      state: 'pass',
+      autoApproved: 'auto-approved by envgate: 2 patch updates',
+    });
     expect(approval(result, 'staging')).toMatchObject({ state: 'pending', approvedBy: [] });
     expect(approval(result, 'staging').autoApproved).toBeUndefined();
     expect(approval(result, 'prod')).toMatchObject({ state: 'pending', required: 2 });
@@ -93,7 +99,9 @@ describe('a Renovate patch PR across every environment', () => {
       '| prod | `registry.acme.internal:5000/ops/db-backup` | `2.3.0` → `2.3.1` | patch · 🔓 no digest |',
     );
     expect(comment).toContain('| dev | `registry.acme.internal:5000/ops/db-backup` | `2.3.0` → `2.3.1` | patch |');
-    expect(comment).toMatch(/- ⏳ \*\*prod\*\* \(critical\): waiting for 2 more approvals from @acme\/platform-seniors/);
+    expect(comment).toMatch(
+      /- ⏳ \*\*prod\*\* \(critical\): waiting for 2 more approvals from @acme\/platform-seniors/,
+    );
     expect(JSON.parse(renderJson(result)).renovate.environments).toHaveLength(4);
   });
 
@@ -117,10 +125,15 @@ describe('a Renovate patch PR across every environment', () => {
     );
     const prodOnly = { prod: PATCH_EVERYWHERE.prod };
     const result = await run(renovatePr({ head: prodOnly, config, body: fixtureBody('github-patch-grouped.md') }));
-    expect(loadRepoConfig(renovatePr({ head: {}, config }).target).config.renovate.autoApprove.seniorEnvironments).toEqual({
+    expect(
+      loadRepoConfig(renovatePr({ head: {}, config }).target).config.renovate.autoApprove.seniorEnvironments,
+    ).toEqual({
       prod: ['patch'],
     });
-    expect(approval(result, 'prod')).toMatchObject({ state: 'pass', autoApproved: 'auto-approved by envgate: 2 patch updates' });
+    expect(approval(result, 'prod')).toMatchObject({
+      state: 'pass',
+      autoApproved: 'auto-approved by envgate: 2 patch updates',
+    });
     expect(result.gate.approval).toMatchObject({ state: 'pass', title: 'auto-approved' });
 
     // Staging is not named under seniorEnvironments: the opt-in for prod does not reach it.
@@ -145,7 +158,9 @@ describe('what rules auto-approval out', () => {
   it('a major bump, even in dev, unless major is allowed there', async () => {
     const head = { dev: { checkout: '2.0.0' } };
     const result = await run(renovatePr({ head, body: fixtureBody('github-major.md') }));
-    expect(result.renovate!.updates).toMatchObject([{ env: 'dev', type: 'major', from: { value: '1.8.1' }, to: { value: '2.0.0' } }]);
+    expect(result.renovate!.updates).toMatchObject([
+      { env: 'dev', type: 'major', from: { value: '1.8.1' }, to: { value: '2.0.0' } },
+    ]);
     expect(decision(result, 'dev')).toMatchObject({ approved: false });
     expect(decision(result, 'dev').reason).toContain('major update is not allowed here (allowed: patch, digest)');
     expect(approval(result, 'dev').autoApproved).toBeUndefined();
@@ -156,7 +171,12 @@ describe('what rules auto-approval out', () => {
   });
 
   it('a major bump reaching prod is flagged, and prod stays pending', async () => {
-    const result = await run(renovatePr({ head: { prod: { checkout: `2.0.0@${DIGESTS.checkout182}` } }, body: fixtureBody('github-major.md') }));
+    const result = await run(
+      renovatePr({
+        head: { prod: { checkout: `2.0.0@${DIGESTS.checkout182}` } },
+        body: fixtureBody('github-major.md'),
+      }),
+    );
     expect(result.renovate!.updates).toMatchObject([{ env: 'prod', type: 'major', flags: ['major'] }]);
     expect(renderComment(result)).toContain('| major · ⚠️ major bump |');
     expect(approval(result, 'prod').state).toBe('pending');
@@ -170,22 +190,36 @@ describe('what rules auto-approval out', () => {
       }),
     );
     expect(result.gate.validate.state).toBe('fail');
-    expect(decision(result, 'dev')).toMatchObject({ approved: false, reason: 'not auto-approved: the review found 1 error' });
+    expect(decision(result, 'dev')).toMatchObject({
+      approved: false,
+      reason: 'not auto-approved: the review found 1 error',
+    });
     expect(approval(result, 'dev').autoApproved).toBeUndefined();
   });
 
   it('a change beyond the version fields', async () => {
     const pr = renovatePr({ head: { dev: PATCH_EVERYWHERE.dev } });
     const cronJob = pr.head.read('environments/dev/backup-cronjob.yaml')!.replace('"17 3 * * *"', '"*/5 * * * *"');
-    const result = await run(renovatePr({ head: { dev: PATCH_EVERYWHERE.dev }, extraHead: { 'environments/dev/backup-cronjob.yaml': cronJob } }));
+    const result = await run(
+      renovatePr({
+        head: { dev: PATCH_EVERYWHERE.dev },
+        extraHead: { 'environments/dev/backup-cronjob.yaml': cronJob },
+      }),
+    );
     const dev = result.renovate!.environments.find((e) => e.env === 'dev')!;
-    expect(dev.unexplained).toEqual(['CronJob shop-dev/db-backup changed beyond its versions (environments/dev/backup-cronjob.yaml)']);
+    expect(dev.unexplained).toEqual([
+      'CronJob shop-dev/db-backup changed beyond its versions (environments/dev/backup-cronjob.yaml)',
+    ]);
     expect(dev.autoApproval.reason).toBe('not auto-approved: 1 change beyond version updates');
-    expect(renderComment(result)).toContain('beyond version updates: CronJob shop-dev/db-backup changed beyond its versions');
+    expect(renderComment(result)).toContain(
+      'beyond version updates: CronJob shop-dev/db-backup changed beyond its versions',
+    );
   });
 
   it('a body that disagrees with the diff (the body says patch, the branch holds a major)', async () => {
-    const result = await run(renovatePr({ head: { dev: { checkout: '2.0.0' } }, body: fixtureBody('github-patch-grouped.md') }));
+    const result = await run(
+      renovatePr({ head: { dev: { checkout: '2.0.0' } }, body: fixtureBody('github-patch-grouped.md') }),
+    );
     expect(result.renovate!.body.disagreements).toEqual([
       'the PR body says ghcr.io/acme/checkout-api → 1.8.2, the diff shows ghcr.io/acme/checkout-api 1.8.1 → 2.0.0',
       'the PR body lists registry.acme.internal:5000/ops/db-backup → 2.3.1, which changes in no environment',
@@ -194,15 +228,24 @@ describe('what rules auto-approval out', () => {
     expect(decision(result, 'dev').reason).toMatch(/not allowed here|disagree/);
     const allowMajor = CONFIG.replace('updateTypes: [patch, digest]', 'updateTypes: [patch, digest, major]');
     const majorAllowed = await run(
-      renovatePr({ head: { dev: { checkout: '2.0.0' } }, config: allowMajor, body: fixtureBody('github-patch-grouped.md') }),
+      renovatePr({
+        head: { dev: { checkout: '2.0.0' } },
+        config: allowMajor,
+        body: fixtureBody('github-patch-grouped.md'),
+      }),
     );
-    expect(decision(majorAllowed, 'dev')).toMatchObject({ approved: false, reason: 'not auto-approved: the PR body and the diff disagree' });
+    expect(decision(majorAllowed, 'dev')).toMatchObject({
+      approved: false,
+      reason: 'not auto-approved: the PR body and the diff disagree',
+    });
   });
 });
 
 describe('who is Renovate', () => {
   it('a person on a renovate/ branch is an ordinary PR, and the review says so', async () => {
-    const result = await run(renovatePr({ head: { dev: PATCH_EVERYWHERE.dev }, author: DANA, body: fixtureBody('github-patch-grouped.md') }));
+    const result = await run(
+      renovatePr({ head: { dev: PATCH_EVERYWHERE.dev }, author: DANA, body: fixtureBody('github-patch-grouped.md') }),
+    );
     expect(result.renovate).toBeUndefined();
     expect(result.findings).toContainEqual(
       expect.objectContaining({ rule: 'renovate/not-renovate-author', severity: 'info' }),
@@ -216,7 +259,9 @@ describe('who is Renovate', () => {
     expect(result.renovate).toMatchObject({ recognised: false, branch: 'deps/checkout-api-1.x' });
     expect(result.renovate!.updates).toHaveLength(2);
     expect(decision(result, 'dev').reason).toBe('not auto-approved: not recognised as a Renovate PR');
-    expect(result.findings).toContainEqual(expect.objectContaining({ rule: 'renovate/branch-mismatch', severity: 'info' }));
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ rule: 'renovate/branch-mismatch', severity: 'info' }),
+    );
   });
 
   it('on Azure DevOps: the bot identity by GUID, refs/heads/ branches and a body cut to 4,000 characters', async () => {
@@ -229,7 +274,8 @@ describe('who is Renovate', () => {
     const config = CONFIG.replace('authors: ["renovate[bot]"]', 'authors: ["8C5A1F2E-3B4D-4E6F-9A0B-1C2D3E4F5A6B"]');
     const rows = Array.from(
       { length: 70 },
-      (_, i) => `| [@acme/ui-kit-${i}](https://dev.azure.com/acme/_git/ui-kit) | devDependencies | patch | \`4.${i}.0\` → \`4.${i}.1\` |`,
+      (_, i) =>
+        `| [@acme/ui-kit-${i}](https://dev.azure.com/acme/_git/ui-kit) | devDependencies | patch | \`4.${i}.0\` → \`4.${i}.1\` |`,
     );
     const full = [
       'This PR contains the following updates:',
@@ -279,7 +325,9 @@ describe('updates the body does not mention', () => {
   });
 
   it('a Helm chart bump, and an image bump in its values that the body does not list', async () => {
-    const chartOnly = await run(renovatePr({ head: { test: { chart: '6.6.0' } }, body: fixtureBody('github-helm-chart.md') }));
+    const chartOnly = await run(
+      renovatePr({ head: { test: { chart: '6.6.0' } }, body: fixtureBody('github-helm-chart.md') }),
+    );
     expect(chartOnly.renovate!.updates).toMatchObject([
       {
         env: 'test',
@@ -295,7 +343,10 @@ describe('updates the body does not mention', () => {
     expect(decision(chartOnly, 'test').reason).toContain('minor update is not allowed here');
 
     const withValues = await run(
-      renovatePr({ head: { test: { chart: '6.6.0', podinfoTag: '6.6.0' } }, body: fixtureBody('github-helm-chart.md') }),
+      renovatePr({
+        head: { test: { chart: '6.6.0', podinfoTag: '6.6.0' } },
+        body: fixtureBody('github-helm-chart.md'),
+      }),
     );
     expect(withValues.renovate!.updates.find((u) => u.datasource === 'docker')).toMatchObject({
       datasource: 'docker',

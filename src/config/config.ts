@@ -255,7 +255,12 @@ function semanticChecks(path: string, parsed: ParsedYaml, doc: ParsedDocument, c
 }
 
 /** A high or critical environment listed for auto-approval the ordinary way is not auto-approved: say so. */
-function seniorAutoApprovalChecks(path: string, parsed: ParsedYaml, doc: ParsedDocument, config: RepoConfig): Finding[] {
+function seniorAutoApprovalChecks(
+  path: string,
+  parsed: ParsedYaml,
+  doc: ParsedDocument,
+  config: RepoConfig,
+): Finding[] {
   const findings: Finding[] = [];
   const { autoApprove } = config.renovate;
   const classOf = (name: string) => config.environments?.find((e) => e.name === name)?.class ?? defaultClass(name);
@@ -278,7 +283,9 @@ function seniorAutoApprovalChecks(path: string, parsed: ParsedYaml, doc: ParsedD
     for (const name of Object.keys(autoApprove.seniorEnvironments)) {
       if (known.has(name)) continue;
       const at = positionOf(parsed, doc, ['renovate', 'autoApprove', 'seniorEnvironments', name], { key: true });
-      findings.push(configError(path, `renovate.autoApprove.seniorEnvironments.${name}: no environment named "${name}"`, at.line));
+      findings.push(
+        configError(path, `renovate.autoApprove.seniorEnvironments.${name}: no environment named "${name}"`, at.line),
+      );
     }
   }
   return findings;

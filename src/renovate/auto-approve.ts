@@ -62,7 +62,9 @@ export function decideAutoApproval(input: AutoApprovalInput): AutoApprovalDecisi
   const refused = updates.filter((u) => !allowed.includes(u.type));
   if (refused.length > 0) {
     const types = [...new Set(refused.map((u) => u.type))].join(', ');
-    return no(`not auto-approved: ${types} ${refused.length === 1 ? 'update is' : 'updates are'} not allowed here (allowed: ${allowed.join(', ')})`);
+    return no(
+      `not auto-approved: ${types} ${refused.length === 1 ? 'update is' : 'updates are'} not allowed here (allowed: ${allowed.join(', ')})`,
+    );
   }
   if (input.disagreements.length > 0) return no('not auto-approved: the PR body and the diff disagree');
   return { allowed, approved: true, reason: `auto-approved by envgate: ${summariseTypes(updates)}` };

@@ -56,7 +56,10 @@ function sameTarget(row: BodyRow, update: DependencyUpdate): boolean {
   if (update.to.value !== undefined && update.to.value.toLowerCase() === to) return true;
   if (update.to.value !== undefined && to.startsWith(`${update.to.value.toLowerCase()}@`)) return true;
   if (update.to.digest !== undefined && /^[0-9a-f]{7,}$/.test(to)) {
-    return update.to.digest.toLowerCase().slice(update.to.digest.indexOf(':') + 1).startsWith(to);
+    return update.to.digest
+      .toLowerCase()
+      .slice(update.to.digest.indexOf(':') + 1)
+      .startsWith(to);
   }
   return false;
 }
@@ -115,7 +118,9 @@ export function crossCheck(
     for (const u of hits) {
       matched.add(u);
       if (expected && expected !== u.type) {
-        check.disagreements.push(`the PR body says ${row.update} for ${row.package}, the diff shows ${u.type} (${describe(u)})`);
+        check.disagreements.push(
+          `the PR body says ${row.update} for ${row.package}, the diff shows ${u.type} (${describe(u)})`,
+        );
       }
     }
   }

@@ -4,7 +4,14 @@ import type { ApprovalState, Review } from '../core/types.js';
 import type { CommentSection } from '../report/budget.js';
 import { escapeCell } from '../report/markdown.js';
 import { shortDigest } from './image.js';
-import type { DependencyUpdate, RenovateEnvironment, RenovateReview, UpdateFlag, UpdateLocation, VersionRef } from './types.js';
+import type {
+  DependencyUpdate,
+  RenovateEnvironment,
+  RenovateReview,
+  UpdateFlag,
+  UpdateLocation,
+  VersionRef,
+} from './types.js';
 
 const MAX_ROWS = 60;
 const MAX_LOCATIONS = 2;
@@ -33,9 +40,12 @@ function showLocation(location: UpdateLocation): string {
 }
 
 function row(update: DependencyUpdate): string {
-  const pkg = update.previousPackage ? `${code(update.previousPackage)} → ${code(update.package)}` : code(update.package);
+  const pkg = update.previousPackage
+    ? `${code(update.previousPackage)} → ${code(update.package)}`
+    : code(update.package);
   const change = `${code(showRef(update.from))} → ${code(showRef(update.to))}`;
-  const type = [update.type, ...update.flags.map((f) => FLAG_TEXT[f])].join(' · ') + (update.note ? ` (${update.note})` : '');
+  const type =
+    [update.type, ...update.flags.map((f) => FLAG_TEXT[f])].join(' · ') + (update.note ? ` (${update.note})` : '');
   const shown = update.locations.slice(0, MAX_LOCATIONS).map(showLocation);
   if (update.locations.length > MAX_LOCATIONS) shown.push(`+${update.locations.length - MAX_LOCATIONS} more`);
   // Package and versions are code spans; escapeCell only has pipes and angle brackets to neutralise there.
@@ -89,7 +99,8 @@ export function renovateSections(review: Review): CommentSection[] {
   if (renovate.reason) lines.push(`> ${escapeCell(renovate.reason)}`, '');
   if (renovate.updates.length > 0) {
     const rows = renovate.updates.slice(0, MAX_ROWS).map(row);
-    if (renovate.updates.length > MAX_ROWS) rows.push(`| | | | | … ${renovate.updates.length - MAX_ROWS} more in the JSON report |`);
+    if (renovate.updates.length > MAX_ROWS)
+      rows.push(`| | | | | … ${renovate.updates.length - MAX_ROWS} more in the JSON report |`);
     lines.push('| env | package | change | type | where |', '|-----|---------|--------|------|-------|', ...rows, '');
   } else {
     lines.push('No version update found in the diff.', '');
@@ -105,7 +116,13 @@ export function renovateSections(review: Review): CommentSection[] {
   for (const line of renovate.body.notes) body.push(`- ℹ️ ${escapeCell(line)}`);
   const tail = [
     ...approvalLines,
-    ...(body.length ? ['', `**PR body vs diff** (${renovate.body.table ? `${renovate.body.rows.length} rows in the body` : 'no table'})`, ...body] : []),
+    ...(body.length
+      ? [
+          '',
+          `**PR body vs diff** (${renovate.body.table ? `${renovate.body.rows.length} rows in the body` : 'no table'})`,
+          ...body,
+        ]
+      : []),
   ];
   const head = `<details open><summary>${summary(renovate, review.approvals)}</summary>`;
   const markdown = [head, '', ...lines, ...tail, '', '</details>'].join('\n');

@@ -55,7 +55,8 @@ function dotted(path: Path): string {
 
 function imageSlot(key: string, raw: string, field: string, path: Path): VersionSlot {
   const image = parseImageRef(raw);
-  if (!image) return { key, datasource: 'docker', package: raw, ref: { value: raw }, field, paths: [path], unparsed: raw };
+  if (!image)
+    return { key, datasource: 'docker', package: raw, ref: { value: raw }, field, paths: [path], unparsed: raw };
   return {
     key,
     datasource: 'docker',
@@ -66,7 +67,11 @@ function imageSlot(key: string, raw: string, field: string, path: Path): Version
   };
 }
 
-const POD_SPEC_PATHS: Path[] = [['spec'], ['spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'spec']];
+const POD_SPEC_PATHS: Path[] = [
+  ['spec'],
+  ['spec', 'template', 'spec'],
+  ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+];
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
 /** Containers (and image volumes) of any pod template: Pod, Deployment, StatefulSet, Job, CronJob, Rollout, … */
@@ -212,7 +217,9 @@ function argoSourceSlots(source: unknown, path: Path, key: string, out: VersionS
       const name = eq >= 0 ? raw.slice(0, eq) : (parseImageRef(raw)?.name ?? raw);
       const image = eq >= 0 ? raw.slice(eq + 1) : raw;
       const slotPath = [...path, 'kustomize', 'images', index];
-      out.push(imageSlot(`${key}.kustomize.images[${name}]`, image, `${dotted(path)}.kustomize.images[${name}]`, slotPath));
+      out.push(
+        imageSlot(`${key}.kustomize.images[${name}]`, image, `${dotted(path)}.kustomize.images[${name}]`, slotPath),
+      );
     });
   }
 }

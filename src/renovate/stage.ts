@@ -110,7 +110,9 @@ export const renovateStage: Stage = {
  * Makes the auto-approval decisions final, now that validation and policy have run: an error finding anywhere, or
  * an invalid config, rules every one out. Returns environment → the record to show ("auto-approved by envgate: …").
  */
-export function finaliseAutoApprovals(ctx: Pick<ReviewContext, 'renovate' | 'findings' | 'input'>): Record<string, string> {
+export function finaliseAutoApprovals(
+  ctx: Pick<ReviewContext, 'renovate' | 'findings' | 'input'>,
+): Record<string, string> {
   const approved: Record<string, string> = {};
   if (!ctx.renovate) return approved;
   const errors = ctx.findings.filter((f: Finding) => f.severity === 'error').length;

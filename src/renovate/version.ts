@@ -50,16 +50,6 @@ function byPosition(index: number): UpdateType {
   return index === 0 ? 'major' : index === 1 ? 'minor' : 'patch';
 }
 
-const SEMVER_DIFF: Record<string, UpdateType> = {
-  major: 'major',
-  premajor: 'major',
-  minor: 'minor',
-  preminor: 'minor',
-  patch: 'patch',
-  prepatch: 'patch',
-  prerelease: 'patch',
-};
-
 /** Classifies a change of version strings (tags, chart versions, Git refs). */
 export function classifyVersions(from: string, to: string): Classification {
   if (from === to) return { type: 'other', note: 'unchanged' };
@@ -80,7 +70,9 @@ export function classifyVersions(from: string, to: string): Classification {
       const order = semver.compare(x, y);
       if (order === 0) return { type: 'other', note: 'same version written differently' };
       if (order > 0) return { type: 'rollback' };
-      return { type: SEMVER_DIFF[semver.diff(x, y) ?? 'patch'] ?? 'patch' };
+      // As Renovate counts it: the first release number that differs; a pre-release change alone is a patch.
+      const { index } = compareRelease([x.major, x.minor, x.patch], [y.major, y.minor, y.patch]);
+      return { type: index < 0 ? 'patch' : byPosition(index) };
     }
   }
   return { type: 'other', note: `tag variant changed: ${a.suffix || '(none)'} → ${b.suffix || '(none)'}` };

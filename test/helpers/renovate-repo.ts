@@ -9,7 +9,10 @@ import { MemorySnapshot } from '../../src/git/memory.js';
 
 /** A sha256 digest whose short form (first 7 hex digits) is `short`, as Renovate prints it. */
 export function digest(short: string): string {
-  return `sha256:${short}${createHash('sha256').update(short).digest('hex').slice(0, 64 - short.length)}`;
+  return `sha256:${short}${createHash('sha256')
+    .update(short)
+    .digest('hex')
+    .slice(0, 64 - short.length)}`;
 }
 
 export const DIGESTS = {
@@ -117,8 +120,18 @@ export interface EnvState {
 }
 
 export const BASE_STATE: Record<Env, EnvState> = {
-  dev: { checkout: '1.8.1', backup: 'registry.acme.internal:5000/ops/db-backup:2.3.0', chart: '6.5.4', podinfoTag: '6.5.4' },
-  test: { checkout: '1.8.1', backup: 'registry.acme.internal:5000/ops/db-backup:2.3.0', chart: '6.5.4', podinfoTag: '6.5.4' },
+  dev: {
+    checkout: '1.8.1',
+    backup: 'registry.acme.internal:5000/ops/db-backup:2.3.0',
+    chart: '6.5.4',
+    podinfoTag: '6.5.4',
+  },
+  test: {
+    checkout: '1.8.1',
+    backup: 'registry.acme.internal:5000/ops/db-backup:2.3.0',
+    chart: '6.5.4',
+    podinfoTag: '6.5.4',
+  },
   staging: {
     checkout: `1.8.1@${DIGESTS.checkout181}`,
     backup: 'registry.acme.internal:5000/ops/db-backup:2.3.0',
