@@ -20,24 +20,30 @@ function normalise(name: string): string {
   return canonicalImageName(name.replace(/^oci:\/\//, '').replace(/\/+$/, ''));
 }
 
+function sameName(a: string, b: string, exact: boolean): boolean {
+  return a === b || (!exact && (a.endsWith(`/${b}`) || b.endsWith(`/${a}`)));
+}
+
 /**
  * Renovate names an image as written (`ghcr.io/org/app`) and a chart by its name; either may carry a prefix.
  * `exact` compares whole names; otherwise one may end with `/` and the other.
  */
 export function samePackageName(bodyName: string, derived: string, exact = false): boolean {
-  const a = normalise(bodyName);
-  const b = normalise(derived);
-  if (a === b) return true;
-  return !exact && (a.endsWith(`/${b}`) || b.endsWith(`/${a}`));
+  return sameName(normalise(bodyName), normalise(derived), exact);
+}
+
+interface Named {
+  update: DependencyUpdate;
+  /** Normalised package name, and the previous one for a replacement. */
+  names: string[];
 }
 
 /** The updates a body row is about: the exactly named ones when there are any, else those matching by suffix. */
-function candidatesFor(row: BodyRow, changes: readonly DependencyUpdate[]): DependencyUpdate[] {
-  const named = (u: DependencyUpdate, exact: boolean) =>
-    samePackageName(row.package, u.package, exact) ||
-    (u.previousPackage !== undefined && samePackageName(row.package, u.previousPackage, exact));
-  const exact = changes.filter((u) => named(u, true));
-  return exact.length > 0 ? exact : changes.filter((u) => named(u, false));
+function candidatesFor(row: BodyRow, changes: readonly Named[]): DependencyUpdate[] {
+  const name = normalise(row.package);
+  const exact = changes.filter((c) => c.names.some((n) => sameName(name, n, true)));
+  const found = exact.length > 0 ? exact : changes.filter((c) => c.names.some((n) => sameName(name, n, false)));
+  return found.map((c) => c.update);
 }
 
 function describe(update: DependencyUpdate): string {
@@ -97,9 +103,13 @@ export function crossCheck(
     return check;
   }
   const changes = distinct(updates);
+  const named: Named[] = changes.map((update) => ({
+    update,
+    names: [update.package, ...(update.previousPackage ? [update.previousPackage] : [])].map(normalise),
+  }));
   const matched = new Set<DependencyUpdate>();
   for (const row of body.rows) {
-    const candidates = candidatesFor(row, changes);
+    const candidates = candidatesFor(row, named);
     if (candidates.length === 0) {
       const line = `the PR body lists ${row.package}${row.to ? ` → ${row.to}` : ''}, which changes in no environment`;
       if (options.outsideEnvironments.length > 0) check.notes.push(`${line} (it may be in a file outside them)`);

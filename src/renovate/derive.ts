@@ -2,13 +2,12 @@
 // them, the changed files themselves where it did not, and kustomization files always (their own `images:` entry
 // may be the change). Every changed object is also checked for changes beyond its version fields: those are the
 // "unexplained" changes that rule out auto-approval.
-import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { ChangedPath, RepoSnapshot, ResourceRef } from '../core/types.js';
 import type { KubeObject, RenderedRoot } from '../render/types.js';
 import { MAX_YAML_BYTES } from '../validate/yaml.js';
 import { canonicalImageName } from './image.js';
-import { kustomizationSlots, objectSlots, withoutSlots, type VersionSlot } from './slots.js';
+import { equalOutsideSlots, kustomizationSlots, objectSlots, type VersionSlot } from './slots.js';
 import type { DependencyUpdate, UpdateLocation, VersionRef } from './types.js';
 import { classifyRefs } from './version.js';
 
@@ -134,12 +133,12 @@ class Collector {
         this.explain(env, `${label(ref)} added${file ? ` in ${file}` : ''}`);
         continue;
       }
-      if (isDeepStrictEqual(old, obj)) continue;
+      // No upfront deep comparison: the slots and the comparison outside them tell unchanged objects apart as well.
       const oldSlots = objectSlots(old);
       const newSlots = objectSlots(obj);
       this.compareSlots(env, oldSlots, newSlots, { resource: ref, ...(file ? { file } : {}) });
       const paths = [...oldSlots, ...newSlots].flatMap((slot) => slot.paths);
-      if (!isDeepStrictEqual(withoutSlots(old, paths), withoutSlots(obj, paths))) {
+      if (!equalOutsideSlots(old, obj, paths)) {
         this.explain(env, `${label(ref)} changed beyond its versions${file && ref.kind ? ` (${file})` : ''}`);
       }
     }
@@ -221,7 +220,7 @@ export function deriveUpdates(input: DeriveInput): DerivedUpdates {
       collector.compareSlots(env, oldSlots, newSlots, { file: change.path });
       if (isCovered) continue;
       const paths = [...oldSlots, ...newSlots].flatMap((slot) => slot.paths);
-      if (!isDeepStrictEqual(withoutSlots(oldDoc, paths), withoutSlots(newDoc, paths))) {
+      if (!equalOutsideSlots(oldDoc, newDoc, paths)) {
         collector.explain(env, `${change.path} changed beyond its versions`);
       }
       continue;
@@ -254,8 +253,9 @@ export function mergeUpdates(updates: readonly DependencyUpdate[]): DependencyUp
     }
     const keep = !hasTags(existing) && hasTags(update) ? { ...update, locations: [...update.locations] } : existing;
     const other = keep === existing ? update : existing;
+    const known = new Set(keep.locations.map((l) => JSON.stringify(l)));
     for (const location of other.locations) {
-      if (!keep.locations.some((l) => isDeepStrictEqual(l, location))) keep.locations.push(location);
+      if (!known.has(JSON.stringify(location))) keep.locations.push(location);
     }
     merged.set(key, keep);
   }

@@ -38,8 +38,20 @@ function looksLikeRegistry(first: string): boolean {
   return first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
 }
 
-/** Parses an image reference; undefined when it is not one. */
+/** A PR repeats the same few references in every environment and container: parse each once. */
+const parsed = new Map<string, ImageRef | undefined>();
+const MAX_CACHED = 10_000;
+
+/** Parses an image reference; undefined when it is not one. The result is shared: do not modify it. */
 export function parseImageRef(input: string): ImageRef | undefined {
+  if (parsed.has(input)) return parsed.get(input);
+  if (parsed.size >= MAX_CACHED) parsed.clear();
+  const result = parseUncached(input);
+  parsed.set(input, result);
+  return result;
+}
+
+function parseUncached(input: string): ImageRef | undefined {
   const raw = input.trim();
   if (raw === '' || raw.length > 1024 || /\s/.test(raw)) return undefined;
   let rest = raw;

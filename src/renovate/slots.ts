@@ -1,6 +1,7 @@
 // Where versions live in GitOps objects: the fields Renovate's kubernetes, flux, argocd, kustomize and helm-values
 // managers update. Each one is a "slot": a stable key within its object (so base and head can be paired), what it
 // pins, and the paths to blank out when checking that nothing else in the object changed.
+import { isDeepStrictEqual } from 'node:util';
 import { parseImageRef } from './image.js';
 import type { Datasource, VersionRef } from './types.js';
 
@@ -345,17 +346,53 @@ export function kustomizationSlots(doc: unknown): VersionSlot[] {
   return out;
 }
 
-/** A copy of `obj` without the slots' paths: what must be equal at base and head for the change to be only versions. */
-export function withoutSlots(obj: unknown, paths: readonly Path[]): unknown {
-  const copy = structuredClone(obj);
+type PathTrie = Map<string | number, PathTrie | true>;
+
+function trieOf(paths: readonly Path[]): PathTrie {
+  const root: PathTrie = new Map();
   for (const path of paths) {
-    const parent = at(copy, path.slice(0, -1));
-    const last = path[path.length - 1]!;
-    if (Array.isArray(parent) && typeof last === 'number') {
-      if (last < parent.length) parent[last] = null;
-    } else if (isObj(parent) && typeof last === 'string') {
-      delete parent[last];
-    }
+    let node = root;
+    path.forEach((key, i) => {
+      if (i === path.length - 1) {
+        node.set(key, true);
+        return;
+      }
+      const next = node.get(key);
+      if (next === true) return;
+      const child: PathTrie = next ?? new Map();
+      node.set(key, child);
+      node = child;
+    });
   }
-  return copy;
+  return root;
+}
+
+function equalExcept(a: unknown, b: unknown, trie: PathTrie | undefined): boolean {
+  if (!trie) return isDeepStrictEqual(a, b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const sub = trie.get(i);
+      if (sub !== true && !equalExcept(a[i], b[i], sub)) return false;
+    }
+    return true;
+  }
+  if (isObj(a) && isObj(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) {
+      const sub = trie.get(key);
+      if (sub === true) continue;
+      if (!(key in a) || !(key in b) || !equalExcept(a[key], b[key], sub)) return false;
+    }
+    return true;
+  }
+  return isDeepStrictEqual(a, b);
+}
+
+/**
+ * Are `a` and `b` equal once the slots' paths are left out (a key at such a path may differ or be missing on one
+ * side)? What must hold at base and head for a change to be only versions.
+ */
+export function equalOutsideSlots(a: unknown, b: unknown, paths: readonly Path[]): boolean {
+  return equalExcept(a, b, trieOf(paths));
 }
