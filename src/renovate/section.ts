@@ -15,6 +15,7 @@ import type {
 
 const MAX_ROWS = 60;
 const MAX_LOCATIONS = 2;
+const MAX_BODY_LINES = 20;
 
 const FLAG_TEXT: Record<UpdateFlag, string> = {
   major: '⚠️ major bump',
@@ -111,9 +112,12 @@ export function renovateSections(review: Review): CommentSection[] {
       review.approvals.find((a) => a.env === env.env),
     ),
   );
-  const body: string[] = [];
-  for (const line of renovate.body.disagreements) body.push(`- ⚠️ ${escapeCell(line)}`);
-  for (const line of renovate.body.notes) body.push(`- ℹ️ ${escapeCell(line)}`);
+  const bodyLines = [
+    ...renovate.body.disagreements.map((line) => `- ⚠️ ${escapeCell(line)}`),
+    ...renovate.body.notes.map((line) => `- ℹ️ ${escapeCell(line)}`),
+  ];
+  const body = bodyLines.slice(0, MAX_BODY_LINES);
+  if (bodyLines.length > MAX_BODY_LINES) body.push(`- … ${bodyLines.length - MAX_BODY_LINES} more in the JSON report`);
   const tail = [
     ...approvalLines,
     ...(body.length
