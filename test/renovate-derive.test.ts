@@ -186,6 +186,22 @@ describe('deriveUpdates from rendered roots', () => {
     ]);
     expect(derived.unexplained.get('dev')).toEqual(['environments/dev/logo.png modified']);
   });
+  it('counts a changed JSON 6902 patch file as a change beyond versions', () => {
+    const patch = (replicas: number) => `- op: replace\n  path: /spec/replicas\n  value: ${replicas}\n`;
+    const base = MemorySnapshot.fromRecord('1'.repeat(40), { 'environments/prod/patches/replicas.yaml': patch(3) });
+    const head = MemorySnapshot.fromRecord('2'.repeat(40), { 'environments/prod/patches/replicas.yaml': patch(5) });
+    const derived = deriveUpdates({
+      rendered: [],
+      changedPaths: [{ path: 'environments/prod/patches/replicas.yaml', status: 'modified' }],
+      base,
+      head,
+      environmentOf: envOf,
+    });
+    expect(derived.updates).toEqual([]);
+    expect(derived.unexplained.get('prod')).toEqual([
+      'environments/prod/patches/replicas.yaml changed beyond its versions',
+    ]);
+  });
 });
 
 describe('version slots', () => {
@@ -339,7 +355,7 @@ helmCharts:
   - name: cert-manager
     repo: https://charts.jetstack.io
     version: v1.16.1
-`)!;
+`)!.maps;
     expect(kustomizationSlots(doc).map((s) => [s.key, s.datasource, s.package, s.ref.value])).toEqual([
       ['images[nginx]', 'docker', 'registry.acme.internal:5000/mirror/nginx', '1.10'],
       ['helmCharts[cert-manager]', 'helm', 'cert-manager', 'v1.16.1'],

@@ -5,6 +5,7 @@ import { loadRepoConfig } from '../src/config/config.js';
 import { review } from '../src/core/review.js';
 import type { ApprovalSignal, Identity, PullRequestSnapshot, Review } from '../src/core/types.js';
 import { renderJson } from '../src/report/json.js';
+import { approvalSummary } from '../src/report/gates.js';
 import { renderComment } from '../src/report/markdown.js';
 import { CONFIG, DANA, DIGESTS, fixtureBody, renovatePr } from './helpers/renovate-repo.js';
 
@@ -135,6 +136,9 @@ describe('a Renovate patch PR across every environment', () => {
       autoApproved: 'auto-approved by envgate: 2 patch updates',
     });
     expect(result.gate.approval).toMatchObject({ state: 'pass', title: 'auto-approved' });
+    expect(approvalSummary(result)).toContain(
+      '| prod | 0/2 | @acme/platform-seniors | 🤖 envgate (auto-approved) | — |',
+    );
 
     // Staging is not named under seniorEnvironments: the opt-in for prod does not reach it.
     const stagingToo = await run(

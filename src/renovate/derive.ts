@@ -2,6 +2,7 @@
 // them, the changed files themselves where it did not, and kustomization files always (their own `images:` entry
 // may be the change). Every changed object is also checked for changes beyond its version fields: those are the
 // "unexplained" changes that rule out auto-approval.
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { ChangedPath, RepoSnapshot, ResourceRef } from '../core/types.js';
 import type { KubeObject, RenderedRoot } from '../render/types.js';
@@ -148,20 +149,26 @@ class Collector {
   }
 }
 
-/** Documents of a raw file, every scalar a string (`newTag: 1.10` stays `1.10`); undefined when it does not parse. */
-export function rawDocuments(text: string | undefined): Doc[] | undefined {
-  if (text === undefined) return [];
+export interface RawDocuments {
+  /** The mapping documents, every scalar a string (`newTag: 1.10` stays `1.10`). */
+  maps: Doc[];
+  /** Documents that are not mappings (a JSON 6902 patch list, a scalar), as parsed. */
+  others: unknown[];
+}
+
+/** The documents of a raw file; undefined when it does not parse (the parse stage reports why). */
+export function rawDocuments(text: string | undefined): RawDocuments | undefined {
+  const result: RawDocuments = { maps: [], others: [] };
+  if (text === undefined) return result;
   if (text.length > MAX_YAML_BYTES) return undefined;
   try {
-    const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false });
-    if (!Array.isArray(docs)) return undefined;
-    const values: Doc[] = [];
-    for (const doc of docs) {
+    for (const doc of parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false })) {
       if (doc.errors.length > 0) return undefined;
       const value: unknown = doc.toJS({ maxAliasCount: 100 });
-      if (isDoc(value)) values.push(value);
+      if (isDoc(value)) result.maps.push(value);
+      else if (value !== null && value !== undefined) result.others.push(value);
     }
-    return values;
+    return result;
   } catch {
     return undefined;
   }
@@ -204,17 +211,17 @@ export function deriveUpdates(input: DeriveInput): DerivedUpdates {
       if (!isCovered) collector.explain(env, `${change.path} ${change.status}`);
       continue;
     }
-    const beforeDocs = rawDocuments(before);
-    const afterDocs = rawDocuments(after);
-    if (!beforeDocs || !afterDocs) {
+    const beforeRaw = rawDocuments(before);
+    const afterRaw = rawDocuments(after);
+    if (!beforeRaw || !afterRaw) {
       collector.explain(env, `${change.path} could not be read as YAML`);
       continue;
     }
-    const kustomization = [...beforeDocs, ...afterDocs].some((doc) => isKustomization(change.path, doc));
+    const kustomization = [...beforeRaw.maps, ...afterRaw.maps].some((doc) => isKustomization(change.path, doc));
     if (kustomization) {
       // A kustomization's own pins count even when rendering covers the file: they name the tag a digest stands for.
-      const oldDoc = beforeDocs[0] ?? {};
-      const newDoc = afterDocs[0] ?? {};
+      const oldDoc = beforeRaw.maps[0] ?? {};
+      const newDoc = afterRaw.maps[0] ?? {};
       const oldSlots = kustomizationSlots(oldDoc);
       const newSlots = kustomizationSlots(newDoc);
       collector.compareSlots(env, oldSlots, newSlots, { file: change.path });
@@ -226,7 +233,11 @@ export function deriveUpdates(input: DeriveInput): DerivedUpdates {
       continue;
     }
     if (isCovered) continue;
-    collector.compareObjects(env, beforeDocs, afterDocs, change.path);
+    if (!isDeepStrictEqual(beforeRaw.others, afterRaw.others)) {
+      // A JSON 6902 patch list or another non-object document: nothing here is a version envgate can read.
+      collector.explain(env, `${change.path} changed beyond its versions`);
+    }
+    collector.compareObjects(env, beforeRaw.maps, afterRaw.maps, change.path);
   }
 
   return { updates: mergeUpdates(collector.updates), unexplained: collector.unexplained };
