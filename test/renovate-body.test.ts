@@ -188,6 +188,7 @@ describe('detectRenovate', () => {
     [who('dana'), false],
     // Azure DevOps: the bot's identity GUID, whatever its unique name.
     [who('svc-renovate@acme.onmicrosoft.com', false, '8c5a1f2e-3b4d-4e6f-9a0b-1c2d3e4f5a6b'), true],
+    [who('svc-renovate@acme.onmicrosoft.com', false, '8c5a1f2e3b4d4e6f9a0b1c2d3e4f5a6b'), true],
     [who('svc-renovate@acme.onmicrosoft.com', false, '00000000-0000-0000-0000-000000000000'), false],
   ])('%j is a Renovate author: %s', (identity, expected) => {
     expect(config.authors.some((entry) => authorMatches(identity, entry))).toBe(expected);

@@ -11,6 +11,14 @@ export interface RenovateDetection {
 }
 
 const BOT_SUFFIX = '[bot]';
+const GUID = /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
+
+/** Azure DevOps writes identity GUIDs with and without dashes (and braces): compare the hex digits. */
+function sameId(id: string, entry: string): boolean {
+  const a = id.trim().toLowerCase();
+  if (a === entry) return true;
+  return GUID.test(a) && GUID.test(entry) && a.replace(/[-{}]/g, '') === entry.replace(/[-{}]/g, '');
+}
 
 /**
  * Does `entry` (from `renovate.authors`) name this identity? Entries match the login (GitHub login, Azure DevOps
@@ -23,7 +31,7 @@ export function authorMatches(author: Identity, entry: string): boolean {
   if (wanted === '') return false;
   const login = author.login.trim().toLowerCase();
   if (login === wanted) return true;
-  if (author.id !== '' && author.id.trim().toLowerCase() === wanted) return true;
+  if (author.id !== '' && sameId(author.id, wanted)) return true;
   if (author.isBot && wanted.endsWith(BOT_SUFFIX) && login === wanted.slice(0, -BOT_SUFFIX.length)) return true;
   return false;
 }
