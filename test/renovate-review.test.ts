@@ -51,17 +51,14 @@ describe('a Renovate patch PR across every environment', () => {
     ]);
     expect(checkout.find((u) => u.env === 'prod')!.to.digest).toBe(DIGESTS.checkout182);
     const backup = result.renovate!.updates.find((u) => u.env === 'dev' && u.package.endsWith('db-backup'))!;
-    expect(backup).toMatchObject({
-      package: 'registry.acme.internal:5000/ops/db-backup',
-      type: 'patch',
-      locations: [
-        {
-          resource: { kind: 'CronJob', namespace: 'shop-dev', name: 'db-backup' },
-          field: 'containers[backup].image',
-          file: 'environments/dev/backup-cronjob.yaml',
-        },
-      ],
-    });
+    // Where it was found: the CronJob as rendered, or as written in its file when nothing rendered it.
+    expect(backup).toMatchObject({ package: 'registry.acme.internal:5000/ops/db-backup', type: 'patch' });
+    expect(backup.locations).toContainEqual(
+      expect.objectContaining({
+        resource: expect.objectContaining({ kind: 'CronJob', namespace: 'shop-dev', name: 'db-backup' }),
+        field: 'containers[backup].image',
+      }),
+    );
     expect(result.renovate!.body.disagreements).toEqual([]);
 
     expect(approval(result, 'dev')).toMatchObject({
@@ -92,8 +89,9 @@ describe('a Renovate patch PR across every environment', () => {
     expect(comment).toContain(
       '<summary>🤖 Renovate · 8 updates · auto-approved: dev, test · ⏳ held for approval: staging, prod · ⚠️ 2 flagged</summary>',
     );
-    expect(comment).toContain(
-      '| prod | `ghcr.io/acme/checkout-api` | `1.8.1@5d0c4e1` → `1.8.2@40111df` | patch | environments/prod/kustomization.yaml · images[ghcr.io/acme/checkout-api] |',
+    expect(comment).toContain('| prod | `ghcr.io/acme/checkout-api` | `1.8.1@5d0c4e1` → `1.8.2@40111df` | patch | ');
+    expect(comment).toMatch(
+      /^\| prod \| `ghcr\.io\/acme\/checkout-api` \|.*environments\/prod\/kustomization\.yaml · images\[ghcr\.io\/acme\/checkout-api\]/m,
     );
     // In prod the backup image has no digest: flagged as mutable; in dev the same update is not flagged.
     expect(comment).toContain(
@@ -211,9 +209,8 @@ describe('what rules auto-approval out', () => {
       }),
     );
     const dev = result.renovate!.environments.find((e) => e.env === 'dev')!;
-    expect(dev.unexplained).toEqual([
-      'CronJob shop-dev/db-backup changed beyond its versions (environments/dev/backup-cronjob.yaml)',
-    ]);
+    expect(dev.unexplained).toHaveLength(1);
+    expect(dev.unexplained[0]).toMatch(/^CronJob shop-dev\/db-backup changed beyond its versions/);
     expect(dev.autoApproval.reason).toBe('not auto-approved: 1 change beyond version updates');
     expect(renderComment(result)).toContain(
       'beyond version updates: CronJob shop-dev/db-backup changed beyond its versions',
@@ -340,7 +337,12 @@ describe('updates the body does not mention', () => {
         from: { value: '6.5.4' },
         to: { value: '6.6.0' },
         type: 'minor',
-        locations: [{ resource: { kind: 'HelmRelease', name: 'podinfo' }, field: 'spec.chart.spec.version' }],
+        locations: expect.arrayContaining([
+          expect.objectContaining({
+            resource: expect.objectContaining({ kind: 'HelmRelease', name: 'podinfo' }),
+            field: 'spec.chart.spec.version',
+          }),
+        ]),
       },
     ]);
     expect(chartOnly.renovate!.body.disagreements).toEqual([]);
@@ -356,7 +358,7 @@ describe('updates the body does not mention', () => {
       datasource: 'docker',
       package: 'ghcr.io/stefanprodan/podinfo',
       type: 'minor',
-      locations: [{ field: 'spec.values.image.{repository,tag}' }],
+      locations: expect.arrayContaining([expect.objectContaining({ field: 'spec.values.image.{repository,tag}' })]),
     });
     expect(withValues.renovate!.body.disagreements).toEqual([
       'the diff changes ghcr.io/stefanprodan/podinfo 6.5.4 → 6.6.0, which the PR body does not list',
