@@ -116,7 +116,10 @@ describe('platform approval of an auto-approved Renovate PR', () => {
   it('does not approve while any environment waits for seniors', async () => {
     const pr = platformPr({
       ...devPatch,
-      prod: { checkout: `1.8.2@${DIGESTS.checkout182}`, backup: 'registry.acme.internal:5000/ops/db-backup:2.3.1' },
+      prod: {
+        checkout: `1.8.2@${DIGESTS.checkout182}`,
+        backup: `registry.acme.internal:5000/ops/db-backup:2.3.1@${DIGESTS.backup231}`,
+      },
     });
     const platform = new FakePlatform(pr);
     const result = await reviewPullRequest(platform, pr.ref);

@@ -31,8 +31,14 @@ const decision = (r: Review, env: string) => r.renovate!.environments.find((e) =
 const PATCH_EVERYWHERE = {
   dev: { checkout: '1.8.2', backup: 'registry.acme.internal:5000/ops/db-backup:2.3.1' },
   test: { checkout: '1.8.2', backup: 'registry.acme.internal:5000/ops/db-backup:2.3.1' },
-  staging: { checkout: `1.8.2@${DIGESTS.checkout182}`, backup: 'registry.acme.internal:5000/ops/db-backup:2.3.1' },
-  prod: { checkout: `1.8.2@${DIGESTS.checkout182}`, backup: 'registry.acme.internal:5000/ops/db-backup:2.3.1' },
+  staging: {
+    checkout: `1.8.2@${DIGESTS.checkout182}`,
+    backup: `registry.acme.internal:5000/ops/db-backup:2.3.1@${DIGESTS.backup231}`,
+  },
+  prod: {
+    checkout: `1.8.2@${DIGESTS.checkout182}`,
+    backup: `registry.acme.internal:5000/ops/db-backup:2.3.1@${DIGESTS.backup231}`,
+  },
 };
 
 describe('a Renovate patch PR across every environment', () => {
@@ -87,15 +93,14 @@ describe('a Renovate patch PR across every environment', () => {
     expect(comment).toMatch(/^\| dev \| .* \| 🤖 auto-approved \|$/m);
     expect(comment).toMatch(/^\| prod \| .* \| ⏳ 0\/2 \|$/m);
     expect(comment).toContain(
-      '<summary>🤖 Renovate · 8 updates · auto-approved: dev, test · ⏳ held for approval: staging, prod · ⚠️ 2 flagged</summary>',
+      '<summary>🤖 Renovate · 8 updates · auto-approved: dev, test · ⏳ held for approval: staging, prod</summary>',
     );
     expect(comment).toContain('| prod | `ghcr.io/acme/checkout-api` | `1.8.1@5d0c4e1` → `1.8.2@40111df` | patch | ');
     expect(comment).toMatch(
       /^\| prod \| `ghcr\.io\/acme\/checkout-api` \|.*environments\/prod\/kustomization\.yaml · images\[ghcr\.io\/acme\/checkout-api\]/m,
     );
-    // In prod the backup image has no digest: flagged as mutable; in dev the same update is not flagged.
     expect(comment).toContain(
-      '| prod | `registry.acme.internal:5000/ops/db-backup` | `2.3.0` → `2.3.1` | patch · 🔓 no digest |',
+      '| prod | `registry.acme.internal:5000/ops/db-backup` | `2.3.0@9c1d2e3` → `2.3.1@b7e4f10` | patch |',
     );
     expect(comment).toContain('| dev | `registry.acme.internal:5000/ops/db-backup` | `2.3.0` → `2.3.1` | patch |');
     expect(comment).toMatch(
@@ -181,6 +186,20 @@ describe('what rules auto-approval out', () => {
     );
     expect(result.renovate!.updates).toMatchObject([{ env: 'prod', type: 'major', flags: ['major'] }]);
     expect(renderComment(result)).toContain('| major · ⚠️ major bump |');
+    expect(approval(result, 'prod').state).toBe('pending');
+  });
+
+  it('an image that loses its digest in prod: flagged, and the baseline policy fails the gate', async () => {
+    const unpinned = { prod: { backup: 'registry.acme.internal:5000/ops/db-backup:2.3.1' } };
+    const result = await run(renovatePr({ head: unpinned }));
+    expect(result.renovate!.updates).toMatchObject([
+      { env: 'prod', type: 'patch', flags: ['mutable'], to: { value: '2.3.1' } },
+    ]);
+    expect(renderComment(result)).toContain('| `2.3.0@9c1d2e3` → `2.3.1` | patch · 🔓 no digest |');
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ rule: 'policy/envgate-baseline-image-digest', severity: 'error', env: 'prod' }),
+    );
+    expect(result.gate.validate.state).toBe('fail');
     expect(approval(result, 'prod').state).toBe('pending');
   });
 

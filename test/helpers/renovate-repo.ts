@@ -20,6 +20,8 @@ export const DIGESTS = {
   checkout181Rebuilt: digest('e77a0b9'),
   checkout182: digest('40111df'),
   backup230: digest('9c1d2e3'),
+  backup231: digest('b7e4f10'),
+  busybox: digest('6d9ac9e'),
 };
 
 export const RENOVATE_BOT: Identity = { id: '29139614', login: 'renovate[bot]', isBot: true };
@@ -71,12 +73,18 @@ spec:
           restartPolicy: OnFailure
           initContainers:
             - name: wait-for-db
-              image: busybox:1.36.1
+              image: busybox:1.36.1@${DIGESTS.busybox}
               command: ["sh", "-c", "until nc -z checkout-db 5432; do sleep 2; done"]
+              resources:
+                requests: { cpu: 10m, memory: 16Mi }
+                limits: { memory: 32Mi }
           containers:
             - name: backup
               image: ${image}
               args: ["--target", "s3://acme-backups/${env}"]
+              resources:
+                requests: { cpu: 250m, memory: 256Mi }
+                limits: { memory: 512Mi }
 `;
 }
 
@@ -134,13 +142,13 @@ export const BASE_STATE: Record<Env, EnvState> = {
   },
   staging: {
     checkout: `1.8.1@${DIGESTS.checkout181}`,
-    backup: 'registry.acme.internal:5000/ops/db-backup:2.3.0',
+    backup: `registry.acme.internal:5000/ops/db-backup:2.3.0@${DIGESTS.backup230}`,
     chart: '6.5.4',
     podinfoTag: '6.5.4',
   },
   prod: {
     checkout: `1.8.1@${DIGESTS.checkout181}`,
-    backup: 'registry.acme.internal:5000/ops/db-backup:2.3.0',
+    backup: `registry.acme.internal:5000/ops/db-backup:2.3.0@${DIGESTS.backup230}`,
     chart: '6.5.4',
     podinfoTag: '6.5.4',
   },
