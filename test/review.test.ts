@@ -63,7 +63,7 @@ describe('review pipeline', () => {
     expect(result.notReviewed).toEqual(['docs/notes.md']);
     expect(result.gate.validate).toMatchObject({ state: 'fail', title: '2 errors' });
     expect(result.gate.approval.state).toBe('pending');
-    expect(Object.keys(result.timings)).toEqual(['parse', 'validate', 'policy', 'drift', 'approvals']);
+    expect(Object.keys(result.timings)).toEqual(['parse', 'validate', 'policy', 'drift', 'renovate', 'approvals']);
   });
 
   it('passes a PR that touches no environment, and lists its paths as not reviewed', async () => {

@@ -51,7 +51,15 @@ export interface RepoConfig {
   renovate: {
     authors: string[];
     branchPrefix: string;
-    autoApprove: { environments: string[]; updateTypes: UpdateType[] };
+    autoApprove: {
+      environments: string[];
+      updateTypes: UpdateType[];
+      /**
+       * Environments whose class needs senior approval (high, critical) are never auto-approved through
+       * `environments`: each one must be named here with the update types allowed in it.
+       */
+      seniorEnvironments: Record<string, UpdateType[]>;
+    };
   };
 }
 
@@ -80,7 +88,7 @@ export function defaultConfig(): RepoConfig {
     renovate: {
       authors: ['renovate[bot]'],
       branchPrefix: 'renovate/',
-      autoApprove: { environments: [], updateTypes: [] },
+      autoApprove: { environments: [], updateTypes: [], seniorEnvironments: {} },
     },
   };
 }
@@ -221,6 +229,7 @@ function environmentOrder(doc: Document): string[] {
 function semanticChecks(path: string, parsed: ParsedYaml, doc: ParsedDocument, config: RepoConfig): Finding[] {
   const findings: Finding[] = [];
   const known = new Set(config.environments?.map((e) => e.name) ?? []);
+  findings.push(...seniorAutoApprovalChecks(path, parsed, doc, config));
   if (config.environments) {
     config.renovate.autoApprove.environments.forEach((name, index) => {
       if (!known.has(name)) {
@@ -240,6 +249,43 @@ function semanticChecks(path: string, parsed: ParsedYaml, doc: ParsedDocument, c
           line: positionOf(parsed, doc, ['environments', env.name], { key: true }).line,
         });
       }
+    }
+  }
+  return findings;
+}
+
+/** A high or critical environment listed for auto-approval the ordinary way is not auto-approved: say so. */
+function seniorAutoApprovalChecks(
+  path: string,
+  parsed: ParsedYaml,
+  doc: ParsedDocument,
+  config: RepoConfig,
+): Finding[] {
+  const findings: Finding[] = [];
+  const { autoApprove } = config.renovate;
+  const classOf = (name: string) => config.environments?.find((e) => e.name === name)?.class ?? defaultClass(name);
+  autoApprove.environments.forEach((name, index) => {
+    const envClass = classOf(name);
+    if (envClass !== 'high' && envClass !== 'critical') return;
+    if (config.environments && !config.environments.some((e) => e.name === name)) return; // reported as unknown
+    findings.push({
+      rule: 'config/renovate-senior-environment',
+      severity: 'warning',
+      message:
+        `renovate.autoApprove.environments[${index}]: ${name} is a ${envClass} environment (senior approval), so it is ` +
+        `not auto-approved from this list; name it under renovate.autoApprove.seniorEnvironments.${name} with the update types to allow`,
+      file: path,
+      line: positionOf(parsed, doc, ['renovate', 'autoApprove', 'environments', index], { key: true }).line,
+    });
+  });
+  if (config.environments) {
+    const known = new Set(config.environments.map((e) => e.name));
+    for (const name of Object.keys(autoApprove.seniorEnvironments)) {
+      if (known.has(name)) continue;
+      const at = positionOf(parsed, doc, ['renovate', 'autoApprove', 'seniorEnvironments', name], { key: true });
+      findings.push(
+        configError(path, `renovate.autoApprove.seniorEnvironments.${name}: no environment named "${name}"`, at.line),
+      );
     }
   }
   return findings;

@@ -11,6 +11,11 @@ export interface ApprovalContext {
   headAt?: string;
   /** Resolved membership of `login` in an `@org/team` / group entry of `from`; 'unknown' = the lookup failed. */
   isMember(login: string, group: string): boolean | 'unknown';
+  /**
+   * Environments envgate approves on its own (Renovate auto-approval) → the record to show. They count as satisfied
+   * unless an eligible reviewer requested changes.
+   */
+  autoApproved?: Readonly<Record<string, string>>;
 }
 
 export interface ApprovalOutcome {
@@ -114,6 +119,11 @@ export function evaluateEnvironment(
     }
   }
   state.state = envStatus(state);
+  const auto = ctx.autoApproved && Object.hasOwn(ctx.autoApproved, env.name) ? ctx.autoApproved[env.name] : undefined;
+  if (auto && state.rejectedBy.length === 0) {
+    state.autoApproved = auto;
+    state.state = 'pass';
+  }
   return state;
 }
 
@@ -141,6 +151,10 @@ function findBreakGlass(
   return undefined;
 }
 
+function describeAutoApproval(state: ApprovalState): string {
+  return `${state.env}: ${state.autoApproved}`;
+}
+
 export function describeRequirement(state: ApprovalState): string {
   const from = state.from.length > 0 ? state.from.join(', ') : 'reviewers other than the author';
   if (state.rejectedBy.length > 0) return `${state.env}: changes requested by ${mentions(state.rejectedBy)}`;
@@ -160,6 +174,7 @@ export function evaluateApprovals(
   const approvals = envs.map((env) => evaluateEnvironment(env, signals, ctx));
   const breakGlass = findBreakGlass(envs, approvals, signals, ctx);
   const open = approvals.filter((a) => a.state !== 'pass');
+  const auto = approvals.filter((a) => a.autoApproved).map(describeAutoApproval);
   if (breakGlass) {
     return {
       approvals,
@@ -172,13 +187,13 @@ export function evaluateApprovals(
     };
   }
   if (open.length === 0) {
-    const needed = approvals.filter((a) => a.required > 0);
+    const needed = approvals.filter((a) => a.required > 0 && !a.autoApproved);
     return {
       approvals,
       gate: {
         state: 'pass',
-        title: needed.length > 0 ? 'approved' : 'no approval required',
-        details: needed.map((a) => `${a.env}: approved by ${mentions(a.approvedBy)}`),
+        title: needed.length > 0 ? 'approved' : auto.length > 0 ? 'auto-approved' : 'no approval required',
+        details: [...needed.map((a) => `${a.env}: approved by ${mentions(a.approvedBy)}`), ...auto],
       },
     };
   }
@@ -188,7 +203,7 @@ export function evaluateApprovals(
     gate: {
       state,
       title: state === 'fail' ? 'changes requested' : 'approval needed',
-      details: open.map(describeRequirement),
+      details: [...open.map(describeRequirement), ...auto],
     },
   };
 }

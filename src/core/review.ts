@@ -24,6 +24,8 @@ import type { ParsedYaml } from '../validate/yaml.js';
 import type { RenderedRoot } from '../render/types.js';
 import { driftStage } from '../drift/stage.js';
 import type { LiveSources } from '../drift/types.js';
+import { finaliseAutoApprovals, renovateStage } from '../renovate/stage.js';
+import type { RenovateReview } from '../renovate/types.js';
 
 export interface ReviewInput {
   pr: PullRequestSnapshot;
@@ -57,6 +59,8 @@ export interface ReviewContext {
   drift?: DriftReport;
   approvals: ApprovalState[];
   breakGlass?: BreakGlass;
+  /** Renovate PRs: derived updates and auto-approval decisions (renovate stage). */
+  renovate?: RenovateReview;
   approvalGate?: GateState;
   /** Head-side YAML of changed files, parsed once and shared by later stages. */
   parsed: Map<string, ParsedYaml>;
@@ -73,10 +77,9 @@ const approvalStage: Stage = {
   run(ctx) {
     const envs = ctx.environments.filter((env) => ctx.touched.has(env.name));
     const signals = ctx.input.approvals?.signals ?? [];
-    const context: ApprovalContext = ctx.input.approvals?.context ?? {
-      author: ctx.pr.author,
-      headSha: ctx.pr.head.sha,
-      isMember: () => false,
+    const context: ApprovalContext = {
+      ...(ctx.input.approvals?.context ?? { author: ctx.pr.author, headSha: ctx.pr.head.sha, isMember: () => false }),
+      autoApproved: finaliseAutoApprovals(ctx),
     };
     const outcome = evaluateApprovals(envs, signals, context);
     ctx.approvals = outcome.approvals;
@@ -89,7 +92,14 @@ const approvalStage: Stage = {
  * The stages in data-path order. Later issues add theirs here: render and diff after parse, then validate,
  * policy and drift; approvals come last because the gate summary reads everything before it.
  */
-export const STAGES: readonly Stage[] = [parseStage, validateStage, policyStage, driftStage, approvalStage];
+export const STAGES: readonly Stage[] = [
+  parseStage,
+  validateStage,
+  policyStage,
+  driftStage,
+  renovateStage,
+  approvalStage,
+];
 
 export async function review(input: ReviewInput, stages: readonly Stage[] = STAGES): Promise<Review> {
   const now = input.now ?? (() => 0);
@@ -175,6 +185,7 @@ function assemble(ctx: ReviewContext, loaded: LoadedConfig, timings: Record<stri
     drift: ctx.drift,
     approvals: ctx.approvals,
     breakGlass: ctx.breakGlass,
+    renovate: ctx.renovate,
     gate: {
       validate: validateGate(ctx, loaded),
       approval: ctx.approvalGate ?? { state: 'fail', title: 'approvals not evaluated', details: [] },

@@ -1,5 +1,6 @@
 // The platform-neutral vocabulary of a review. Everything here is plain data: it serialises to the JSON
 // evidence as is, and no type refers to a platform, a process or a clock.
+import type { RenovateReview } from '../renovate/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -235,6 +236,8 @@ export interface ApprovalState {
   /** Signals seen but not counted, with why: `@bob: PR author`, `@eve: not in @acme/seniors`. */
   ignored: string[];
   state: GateStatus;
+  /** Set when envgate approved on its own (Renovate auto-approval): the record, e.g. `auto-approved by envgate: 2 patch updates`. */
+  autoApproved?: string;
 }
 
 export interface BreakGlass {
@@ -260,6 +263,8 @@ export interface Review {
   drift?: DriftReport;
   approvals: ApprovalState[];
   breakGlass?: BreakGlass;
+  /** Set for PRs from a Renovate author: the updates derived from the diff and the auto-approval decisions. */
+  renovate?: RenovateReview;
   gate: { validate: GateState; approval: GateState };
   /** Milliseconds per stage. */
   timings: Record<string, number>;

@@ -7,6 +7,7 @@ import { review as runReview, type Stage, STAGES } from '../core/review.js';
 import type { ApprovalSignal, GateState, Review } from '../core/types.js';
 import { approvalSummary, validateSummary } from '../report/gates.js';
 import { COMMENT_MARKER, renderComment } from '../report/markdown.js';
+import { platformApprovalMessage } from '../renovate/platform-approval.js';
 import { GATE_NAMES, type Platform, type PlatformPullRequest, type PrRef } from './types.js';
 import { serverLiveSources } from '../drift/server.js';
 import type { LiveSources } from '../drift/types.js';
@@ -31,6 +32,8 @@ export interface ReviewPullRequestResult {
   pr: PlatformPullRequest;
   review: Review;
   published: boolean;
+  /** Renovate auto-approval on the platform: given, or why it could not be (the gates are published either way). */
+  platformApproval?: { approved: true } | { approved: false; error: string };
 }
 
 /** Membership of every signer in every group the config names, looked up once per event. */
@@ -100,7 +103,17 @@ export async function reviewPullRequest(
       annotations: [],
       headSha: pr.head.sha,
     });
-    return { pr, review, published: true };
+    const message = platformApprovalMessage(review);
+    if (message === undefined || !platform.approve) return { pr, review, published: true };
+    // The approval gate already says auto-approved; a failed platform approval only leaves branch protection waiting.
+    const platformApproval = await platform.approve(ref, { headSha: pr.head.sha, message }).then(
+      () => ({ approved: true as const }),
+      (error: unknown) => ({
+        approved: false as const,
+        error: error instanceof Error ? error.message.split('\n')[0]! : String(error),
+      }),
+    );
+    return { pr, review, published: true, platformApproval };
   } catch (error) {
     // Fail closed and say why: a review that did not complete must never leave a gate green.
     if (headSha) await failGates(platform, ref, headSha, error);

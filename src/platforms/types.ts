@@ -40,4 +40,11 @@ export interface Platform {
   /** Edits the comment found by `marker` (no write when unchanged); creates one only when `create` is set. */
   upsertComment(ref: PrRef, marker: string, body: string, options: { create: boolean }): Promise<void>;
   setGate(ref: PrRef, report: GateReport): Promise<void>;
+  /**
+   * Approves the PR as envgate itself (GitHub: an APPROVE review by the app on `headSha`; Azure DevOps: vote 10 by
+   * the bot identity, only while `headSha` is still the source commit). Called when a Renovate PR was auto-approved
+   * in every environment it touches. Idempotent: no second approval when envgate already approved this head.
+   * Optional: platforms without it rely on the approval gate alone.
+   */
+  approve?(ref: PrRef, request: { headSha: string; message: string }): Promise<void>;
 }

@@ -28,7 +28,7 @@ export function approvalSummary(review: Review): string {
     );
     for (const a of needed) {
       lines.push(
-        `| ${escapeCell(a.env)} | ${a.approvedBy.length}/${a.required} | ${escapeCell(a.from.join(', ') || 'anyone but the author')} | ${escapeCell(a.approvedBy.map((l) => `@${l}`).join(', ') || '—')} | ${escapeCell(a.ignored.join('; ') || '—')} |`,
+        `| ${escapeCell(a.env)} | ${a.approvedBy.length}/${a.required} | ${escapeCell(a.from.join(', ') || 'anyone but the author')} | ${escapeCell(a.approvedBy.map((l) => `@${l}`).join(', ') || (a.autoApproved ? '🤖 envgate (auto-approved)' : '—'))} | ${escapeCell(a.ignored.join('; ') || '—')} |`,
       );
     }
     lines.push('', 'Approve with a review, or comment `/approve` (or `/approve <env>`) after the latest push.');

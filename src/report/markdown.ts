@@ -3,6 +3,7 @@
 import type { ApprovalState, EnvReview, Finding, Review } from '../core/types.js';
 import { packComment, truncate, type CommentSection } from './budget.js';
 import { driftSections } from '../drift/markdown.js';
+import { renovateSections } from '../renovate/section.js';
 
 export const COMMENT_MARKER = '<!-- envgate:v1 -->';
 
@@ -16,7 +17,7 @@ export interface CommentOptions {
 export type SectionBuilder = (review: Review) => CommentSection[];
 
 /** Optional sections after the findings, in the order they are packed. */
-export const SECTION_BUILDERS: SectionBuilder[] = [(review) => driftSections(review)];
+export const SECTION_BUILDERS: SectionBuilder[] = [renovateSections, (review) => driftSections(review)];
 
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
@@ -114,6 +115,7 @@ function driftCell(review: Review, env: string): string {
 }
 
 function approvalCell(approval: ApprovalState | undefined): string {
+  if (approval?.autoApproved) return '🤖 auto-approved';
   if (!approval || approval.required === 0) return 'not required';
   const who = approval.approvedBy.length ? ` (${approval.approvedBy.map((l) => `@${l}`).join(', ')})` : '';
   if (approval.state === 'fail') return `⛔ rejected by ${approval.rejectedBy.map((l) => `@${l}`).join(', ')}`;

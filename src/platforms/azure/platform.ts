@@ -10,6 +10,7 @@ import {
   type GitPullRequestCommentThread,
   type GitPullRequestIteration,
   type GitPullRequestStatus,
+  type IdentityRefWithVote,
 } from 'azure-devops-node-api/interfaces/GitInterfaces.js';
 import type { ApprovalSignal, ChangedPath, Finding, GateState, Identity } from '../../core/types.js';
 import { GATE_NAMES, type GateReport, type Platform, type PlatformPullRequest, type PrRef } from '../types.js';
@@ -17,7 +18,7 @@ import { toChangedPaths } from './changes.js';
 import { splitRepo } from './events.js';
 import { MembershipResolver } from './membership.js';
 import type { Organization } from './settings.js';
-import { commandSignals, identityOf, voteSignals } from './signals.js';
+import { commandSignals, identityOf, sameId, voteSignals } from './signals.js';
 import type { AzureSnapshotStore } from './snapshot.js';
 import { findFindingThreads, findingComment, findingKey, findSummaryThread, toAzureMarkdown } from './threads.js';
 import type { AuthenticatedUser, AzureDevOpsApi } from './transport.js';
@@ -95,6 +96,7 @@ export class AzureDevOpsPlatform implements Platform {
   private membership?: MembershipResolver;
   private threadList?: Promise<GitPullRequestCommentThread[]>;
   private statusList?: Promise<GitPullRequestStatus[]>;
+  private reviewerList?: Promise<IdentityRefWithVote[]>;
   private summary?: { threadId: number; commentId: number; content: string };
   private pendingComment?: string;
   private commentPublished = false;
@@ -188,11 +190,23 @@ export class AzureDevOpsPlatform implements Platform {
     const { project, repositoryId } = splitRepo(ref);
     const bot = await this.options.bot();
     // Always the API's reviewers: a payload's votes may predate a reset.
-    const [reviewers, threads] = await Promise.all([
-      this.options.api.getReviewers(project, repositoryId, ref.number),
-      this.threads(ref),
-    ]);
+    this.reviewerList ??= this.options.api.getReviewers(project, repositoryId, ref.number);
+    const [reviewers, threads] = await Promise.all([this.reviewerList, this.threads(ref)]);
     return [...voteSignals(reviewers, threads, bot.id), ...commandSignals(threads, bot.id)];
+  }
+
+  /**
+   * Renovate auto-approval: votes 10 (approved) as envgate's own identity, unless that vote is already there. A vote
+   * names no commit: the review published just now was checked against the current source commit, and a branch
+   * policy that resets votes on push withdraws this one when the head moves. The summary thread carries the record.
+   */
+  async approve(ref: PrRef): Promise<void> {
+    const { project, repositoryId } = splitRepo(ref);
+    const bot = await this.options.bot();
+    this.reviewerList ??= this.options.api.getReviewers(project, repositoryId, ref.number);
+    const reviewers = await this.reviewerList;
+    if (reviewers.some((r) => sameId(r.id, bot.id) && r.vote === 10)) return;
+    await this.options.api.setVote(project, repositoryId, ref.number, bot.id, 10);
   }
 
   /** Adds a label to the pull request unless it already has it (the label list read with the pull request). */

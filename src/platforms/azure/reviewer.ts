@@ -94,6 +94,12 @@ export class AzureDevOpsReviewer {
         },
       });
       if (!result.published) return { outcome: 'superseded', headSha: result.pr.head.sha };
+      if (result.platformApproval?.approved === false) {
+        log.warn(
+          { pr: ref.number, repo: ref.repo, err: result.platformApproval.error },
+          'azure devops: could not vote to approve the Renovate pull request',
+        );
+      }
       log.info(
         {
           pr: ref.number,

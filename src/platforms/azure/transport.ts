@@ -71,6 +71,8 @@ export interface AzureDevOpsApi {
     status: CommentThreadStatus,
   ): Promise<void>;
   addLabel(project: string, repositoryId: string, number: number, name: string): Promise<void>;
+  /** Sets `reviewerId`'s vote (10 approved … -10 rejected), adding them as an optional reviewer if needed. */
+  setVote(project: string, repositoryId: string, number: number, reviewerId: string, vote: number): Promise<void>;
   getStatuses(project: string, repositoryId: string, number: number): Promise<GitPullRequestStatus[]>;
   createStatus(project: string, repositoryId: string, number: number, status: GitPullRequestStatus): Promise<void>;
   getCommit(project: string, repositoryId: string, commitId: string): Promise<GitCommit>;
@@ -241,6 +243,12 @@ export class NodeApiTransport implements AzureDevOpsApi {
   async addLabel(project: string, repositoryId: string, number: number, name: string) {
     await this.call(`POST pull request ${number} label ${name}`, () =>
       this.git.createPullRequestLabel({ name }, repositoryId, number, project),
+    );
+  }
+
+  async setVote(project: string, repositoryId: string, number: number, reviewerId: string, vote: number) {
+    await this.call(`PUT pull request ${number} reviewer vote`, () =>
+      this.git.createPullRequestReviewer({ vote }, repositoryId, number, reviewerId, project),
     );
   }
 

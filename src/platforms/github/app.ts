@@ -73,6 +73,9 @@ export function registerGitHub(app: Probot, options: GitHubAppOptions): GitHubRe
       approval: result.review.gate.approval.state,
       ms: Math.round(performance.now() - started),
     };
+    if (result.platformApproval?.approved === false) {
+      log.warn({ ...fields, error: result.platformApproval.error }, 'envgate: could not approve the Renovate PR');
+    }
     if (result.published) log.info(fields, 'envgate: review published');
     else log.info(fields, 'envgate: review dropped, the pull request changed meanwhile');
   }

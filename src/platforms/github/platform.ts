@@ -12,7 +12,7 @@ import { GATE_NAMES, type GateReport, type Platform, type PlatformPullRequest, t
 import { call, describeApiError } from './api-error.js';
 import { planCheckRun } from './checks.js';
 import { latest, type HeadArrivals } from './head-arrivals.js';
-import { commentSignals, identity, reviewSignals, type GitHubIssueComment } from './signals.js';
+import { commentSignals, identity, reviewSignals, type GitHubIssueComment, type GitHubReview } from './signals.js';
 
 export type Octokit = ProbotOctokit;
 
@@ -52,6 +52,9 @@ const FILE_STATUS: Record<string, ChangeStatus | undefined> = {
   changed: 'modified',
 };
 
+/** Marks envgate's own approving reviews (Renovate auto-approval), so a repeated review does not approve twice. */
+export const APPROVAL_MARKER = '<!-- envgate:auto-approval -->';
+
 /** Parts of a comment that differ on every run without meaning anything (timings), ignored when comparing. */
 function withoutVolatile(body: string): string {
   return body.replace(/reviewed in \d+(?:\.\d+)? ms/g, 'reviewed in … ms');
@@ -67,6 +70,8 @@ export class GitHubPlatform implements Platform {
   readonly limits = { commentChars: 65_536, checkSummaryChars: 65_535 };
   /** The PR's comments, listed once per event: for the signals and to find envgate's own comment. */
   private comments?: GitHubIssueComment[];
+  /** The PR's reviews, listed once per event: for the signals and to find envgate's own approval. */
+  private reviews?: (GitHubReview & { body?: string | null })[];
   private headAt?: string;
   private readonly now: () => Date;
 
@@ -188,14 +193,44 @@ export class GitHubPlatform implements Platform {
   }
 
   async listApprovalSignals(ref: PrRef): Promise<ApprovalSignal[]> {
-    const repo = this.repo(ref);
-    const [reviews, comments] = await Promise.all([
-      call('listing the reviews', () =>
-        this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...repo, pull_number: ref.number, per_page: 100 }),
-      ),
-      this.listComments(ref),
-    ]);
+    const [reviews, comments] = await Promise.all([this.listReviews(ref), this.listComments(ref)]);
     return [...reviewSignals(reviews), ...commentSignals(comments.filter((comment) => !this.isOwnComment(comment)))];
+  }
+
+  private async listReviews(ref: PrRef): Promise<(GitHubReview & { body?: string | null })[]> {
+    this.reviews ??= await call('listing the reviews', () =>
+      this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
+        ...this.repo(ref),
+        pull_number: ref.number,
+        per_page: 100,
+      }),
+    );
+    return this.reviews;
+  }
+
+  /**
+   * An APPROVE review by the app on exactly `headSha` (a push makes it stale wherever branch protection dismisses
+   * stale approvals), unless the app already approved that commit.
+   */
+  async approve(ref: PrRef, request: { headSha: string; message: string }): Promise<void> {
+    const reviews = await this.listReviews(ref);
+    const already = reviews.some(
+      (review) =>
+        review.state === 'APPROVED' &&
+        review.commit_id === request.headSha &&
+        review.user?.type === 'Bot' &&
+        review.body?.includes(APPROVAL_MARKER),
+    );
+    if (already) return;
+    await call('approving the pull request', () =>
+      this.octokit.rest.pulls.createReview({
+        ...this.repo(ref),
+        pull_number: ref.number,
+        commit_id: request.headSha,
+        event: 'APPROVE',
+        body: `${request.message}\n\n${APPROVAL_MARKER}`,
+      }),
+    );
   }
 
   private async listComments(ref: PrRef): Promise<GitHubIssueComment[]> {
