@@ -3,6 +3,7 @@
 // and escaped; Secret values never reach this module (the comparison masks them).
 import type { DriftItem, EnvDrift, FieldChange, OutOfBandChange, Review } from '../core/types.js';
 import type { CommentSection } from '../report/budget.js';
+import { escapeCell } from '../report/text.js';
 
 const STATE_LABEL: Record<DriftItem['state'], string> = {
   'reverts-out-of-band': '⚠️ reverts an out-of-band change',
@@ -31,7 +32,7 @@ export function driftSections(review: Review): CommentSection[] {
     sections.push({
       label: 'drift preview · not configured',
       markdown: `<sub>Drift preview not configured for ${notConfigured
-        .map((e) => `${e.env}${e.reason ? ` (${escape(e.reason)})` : ''}`)
+        .map((e) => `${e.env}${e.reason ? ` (${escapeCell(e.reason)})` : ''}`)
         .join(', ')}.</sub>`,
     });
   }
@@ -60,13 +61,13 @@ export function summarize(env: EnvDrift): string {
 
 function envSection(env: EnvDrift): CommentSection {
   const label = `drift preview · ${env.env}`;
-  const title = `**Drift preview · ${escape(env.env)}**${env.source ? ` <sub>(${escape(env.source)})</sub>` : ''}`;
+  const title = `**Drift preview · ${escapeCell(env.env)}**${env.source ? ` <sub>(${escapeCell(env.source)})</sub>` : ''}`;
   if (env.status === 'unknown') {
-    const markdown = `${title}: ❔ drift unknown — ${escape(env.reason ?? 'no reason given')}`;
+    const markdown = `${title}: ❔ drift unknown — ${escapeCell(env.reason ?? 'no reason given')}`;
     return { label, markdown };
   }
   const warnings = env.items.flatMap((item) => (item.reverts ?? []).map((r) => revertLine(item, r)));
-  const headLines = [`${title}: ${escape(summarize(env))}`, ...warnings];
+  const headLines = [`${title}: ${escapeCell(summarize(env))}`, ...warnings];
   const details = detailsBlock(env);
   const compact = headLines.join('\n');
   return { label, markdown: details ? `${compact}\n\n${details}` : compact, compact };
@@ -77,32 +78,35 @@ function revertLine(item: DriftItem, change: OutOfBandChange): string {
     ? 'a Secret value, masked'
     : `live ${value(change.live)} → main ${value(change.main)} → PR ${value(change.head)}`;
   const how = change.restoresMain ? '; sync restores main' : '';
-  const by = change.changedBy ? `, changed by ${escape(change.changedBy)}` : '';
-  return `> ⚠️ this PR reverts an out-of-band change to ${escape(resourceName(item))} \`${code(change.path)}\` (${values}${how})${by}`;
+  const by = change.changedBy ? `, changed by ${escapeCell(change.changedBy)}` : '';
+  return `> ⚠️ this PR reverts an out-of-band change to ${escapeCell(resourceName(item))} \`${code(change.path)}\` (${values}${how})${by}`;
 }
 
 function detailsBlock(env: EnvDrift): string | undefined {
   const changed = env.items.filter((i) => i.state !== 'in-sync' || i.note);
   const inSync = env.items.filter((i) => i.state === 'in-sync' && !i.note);
   if (changed.length === 0 && inSync.length === 0 && !env.notes?.length) return undefined;
-  const lines = [`<details><summary>drift details · ${escape(env.env)} (${env.items.length} resources)</summary>`, ''];
+  const lines = [
+    `<details><summary>drift details · ${escapeCell(env.env)} (${env.items.length} resources)</summary>`,
+    '',
+  ];
   if (changed.length > 0) {
     lines.push('| resource | state | live vs main | on sync (live → PR) |', '|---|---|---|---|');
     for (const item of changed.slice(0, MAX_ROWS)) {
-      const note = item.note ? `<br><sub>${escape(item.note)}</sub>` : '';
+      const note = item.note ? `<br><sub>${escapeCell(item.note)}</sub>` : '';
       lines.push(
-        `| ${escape(resourceName(item))} | ${STATE_LABEL[item.state]}${note} | ${fieldsCell(item.drifted)} | ${fieldsCell(item.fields)} |`,
+        `| ${escapeCell(resourceName(item))} | ${STATE_LABEL[item.state]}${note} | ${fieldsCell(item.drifted)} | ${fieldsCell(item.fields)} |`,
       );
     }
     if (changed.length > MAX_ROWS) lines.push(`| … ${changed.length - MAX_ROWS} more in the JSON report | | | |`);
     lines.push('');
   }
   if (inSync.length > 0) {
-    const names = inSync.slice(0, 40).map((i) => escape(resourceName(i)));
+    const names = inSync.slice(0, 40).map((i) => escapeCell(resourceName(i)));
     const more = inSync.length > names.length ? `, … ${inSync.length - names.length} more` : '';
     lines.push(`In sync: ${names.join(', ')}${more}`, '');
   }
-  for (const note of env.notes ?? []) lines.push(`- ${escape(note)}`);
+  for (const note of env.notes ?? []) lines.push(`- ${escapeCell(note)}`);
   if (env.notes?.length) lines.push('');
   lines.push('</details>');
   return lines.join('\n');
@@ -133,13 +137,4 @@ function value(v: unknown): string {
 /** Inside backticks in a table cell: no pipes, no newlines, no backticks. */
 function code(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\r?\n/g, '⏎');
-}
-
-function escape(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, ' ');
 }

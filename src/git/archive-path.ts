@@ -30,3 +30,19 @@ export function symlinkStaysInside(linkPath: string, target: string): boolean {
   }
   return true;
 }
+
+/** What a platform archive or tree may hold before envgate refuses it: memory stays bounded whatever the PR. */
+export interface ArchiveLimits {
+  /** Sum of all file sizes, read or not. */
+  maxTotalBytes: number;
+  /** Regular files and symlinks. */
+  maxFiles: number;
+  /** Larger files are listed as unreadable instead of held in memory. */
+  maxFileBytes: number;
+}
+
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxTotalBytes: 512 * 1024 * 1024,
+  maxFiles: 100_000,
+  maxFileBytes: 8 * 1024 * 1024,
+};

@@ -5,23 +5,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
-import { repositoryPath } from './archive-path.js';
+import { DEFAULT_ARCHIVE_LIMITS, repositoryPath, type ArchiveLimits } from './archive-path.js';
 import { MemorySnapshot } from './memory.js';
 
-export interface TarballLimits {
-  /** Sum of all entry sizes, read or not. */
-  maxTotalBytes: number;
-  /** Regular files and symlinks. */
-  maxFiles: number;
-  /** Larger files are listed as unreadable instead of held in memory. */
-  maxFileBytes: number;
-}
-
-export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
-  maxTotalBytes: 512 * 1024 * 1024,
-  maxFiles: 100_000,
-  maxFileBytes: 8 * 1024 * 1024,
-};
+export type TarballLimits = ArchiveLimits;
+export const DEFAULT_TARBALL_LIMITS: TarballLimits = DEFAULT_ARCHIVE_LIMITS;
 
 /** The archive is unusable or over a limit; the message says which archive and why, without file contents. */
 export class ArchiveError extends Error {

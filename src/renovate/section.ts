@@ -2,7 +2,7 @@
 // environments flagged, the auto-approval decision per environment, and where the PR body disagrees with the diff.
 import type { ApprovalState, Review } from '../core/types.js';
 import type { CommentSection } from '../report/budget.js';
-import { escapeCell } from '../report/markdown.js';
+import { escapeCell } from '../report/text.js';
 import { shortDigest } from './image.js';
 import type {
   DependencyUpdate,

@@ -1,6 +1,6 @@
 // The text of the two gates (GitHub check runs, Azure DevOps statuses): what passed, or exactly what is missing.
 import type { GateState, Review } from '../core/types.js';
-import { escapeCell } from './markdown.js';
+import { escapeCell } from './text.js';
 
 function detailsList(gate: GateState): string[] {
   return gate.details.map((line) => `- ${line}`);

@@ -2,6 +2,7 @@
 // Later stages add their sections (rendered diff, drift, Renovate) through SECTION_BUILDERS.
 import type { ApprovalState, EnvReview, Finding, Review } from '../core/types.js';
 import { packComment, truncate, type CommentSection } from './budget.js';
+import { escapeCell } from './text.js';
 import { driftSections } from '../drift/markdown.js';
 import { renovateSections } from '../renovate/section.js';
 
@@ -206,14 +207,4 @@ function footer(review: Review, options: CommentOptions): string {
   const rendered = review.roots.length > 0 ? ` · rendered ${plural(review.roots.length, 'root')}` : '';
   const reproduce = options.reproduce ?? `envgate check --repo . --base ${base} --head ${head}`;
   return `<sub>base ${base} → head ${head}${rendered} · reviewed in ${Math.round(total)} ms · reproduce: \`${reproduce}\`</sub>`;
-}
-
-/** Keeps a value inside one table cell: no pipes, no newlines, no HTML. */
-export function escapeCell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, ' ');
 }

@@ -7,27 +7,16 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { fromBufferPromise, type Entry } from 'yauzl';
-import { repositoryPath } from '../../git/archive-path.js';
+import { DEFAULT_ARCHIVE_LIMITS, repositoryPath, type ArchiveLimits } from '../../git/archive-path.js';
 import { MemorySnapshot } from '../../git/memory.js';
 import type { AzureDevOpsApi } from './transport.js';
 
-export interface SnapshotLimits {
-  /** Sum of all file sizes in the tree, read or not. */
-  maxTotalBytes: number;
-  /** Files and symlinks in the tree. */
-  maxFiles: number;
-  /** Larger files are listed as unreadable instead of downloaded. */
-  maxFileBytes: number;
+export interface SnapshotLimits extends ArchiveLimits {
   /** Blob ids per `getBlobsZip` request. */
   blobsPerRequest: number;
 }
 
-export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
-  maxTotalBytes: 512 * 1024 * 1024,
-  maxFiles: 100_000,
-  maxFileBytes: 8 * 1024 * 1024,
-  blobsPerRequest: 2_000,
-};
+export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = { ...DEFAULT_ARCHIVE_LIMITS, blobsPerRequest: 2_000 };
 
 /** The tree or its download is unusable or over a limit; says which commit and why, never file contents. */
 export class SnapshotError extends Error {
