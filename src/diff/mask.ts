@@ -11,7 +11,9 @@ const isMapping = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function isSecret(object: unknown): boolean {
-  return isMapping(object) && object.kind === 'Secret' && (object.apiVersion === 'v1' || object.apiVersion === undefined);
+  return (
+    isMapping(object) && object.kind === 'Secret' && (object.apiVersion === 'v1' || object.apiVersion === undefined)
+  );
 }
 
 function byteSize(field: (typeof SECRET_FIELDS)[number], value: unknown): number {

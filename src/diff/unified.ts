@@ -17,8 +17,14 @@ function lines(text: string): string[] {
 /** `before`/`after` are whole documents; undefined = the object is absent on that side. */
 export function unifiedDiff(before: string | undefined, after: string | undefined, context = CONTEXT_LINES): string {
   if (before === undefined && after === undefined) return '';
-  if (before === undefined) return lines(after!).map((l) => `+${l}`).join('\n');
-  if (after === undefined) return lines(before).map((l) => `-${l}`).join('\n');
+  if (before === undefined)
+    return lines(after!)
+      .map((l) => `+${l}`)
+      .join('\n');
+  if (after === undefined)
+    return lines(before)
+      .map((l) => `-${l}`)
+      .join('\n');
   const patch = structuredPatch('base', 'head', before, after, '', '', { context });
   const total = lines(before).length;
   const out: string[] = [];

@@ -5,7 +5,7 @@
 import type { RenderConfig } from '../config/config.js';
 import { matchesAny, matchesGlob } from '../core/glob.js';
 import type { RootType } from '../core/types.js';
-import { isWithin, RepoIndex } from './repo-index.js';
+import { isWithin, type RepoIndex } from './repo-index.js';
 
 export interface RenderRoot {
   /** Repository-relative directory; `''` is the repository root. */
@@ -24,10 +24,7 @@ export interface DiscoveryOptions {
 const GLOB_CHARS = /[*?[\]{}!]/;
 
 function normalizeDir(dir: string): string {
-  const trimmed = dir
-    .replace(/^\.\//, '')
-    .replace(/^\/+/, '')
-    .replace(/\/+$/, '');
+  const trimmed = dir.replace(/^\.\//, '').replace(/^\/+/, '').replace(/\/+$/, '');
   return trimmed === '.' ? '' : trimmed;
 }
 

@@ -55,7 +55,11 @@ export function resolveRef(dir: string, ref: string): string | undefined {
 }
 
 /** The kustomization file in `dir` (first of Kustomize's accepted names), if any. */
-export function kustomizationFileIn(snapshot: RepoSnapshot, dir: string, files?: ReadonlySet<string>): string | undefined {
+export function kustomizationFileIn(
+  snapshot: RepoSnapshot,
+  dir: string,
+  files?: ReadonlySet<string>,
+): string | undefined {
   for (const name of KUSTOMIZATION_FILES) {
     const path = dir ? `${dir}/${name}` : name;
     if (files ? files.has(path) : snapshot.read(path) !== undefined) return path;

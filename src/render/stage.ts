@@ -7,7 +7,7 @@ import type { EnvironmentClass, Finding, RepoSnapshot, RootReview, Severity } fr
 import { dependencyClosure, type Closure } from './closure.js';
 import { discoverRoots, type RenderRoot } from './discovery.js';
 import { RepoIndex } from './repo-index.js';
-import { RenderError, type RenderedRoot, type RenderOutput, type RenderSide } from './types.js';
+import { RenderError, type RenderOutput, type RenderSide } from './types.js';
 
 export interface RootRenderOptions {
   engine: RenderConfig['engine'];
@@ -15,7 +15,11 @@ export interface RootRenderOptions {
 }
 
 /** The engine's entry point (`renderRoot` in src/render/index.ts); rejects with RenderError. */
-export type RenderRootFn = (snapshot: RepoSnapshot, root: RenderRoot, options: RootRenderOptions) => Promise<RenderOutput>;
+export type RenderRootFn = (
+  snapshot: RepoSnapshot,
+  root: RenderRoot,
+  options: RootRenderOptions,
+) => Promise<RenderOutput>;
 
 /** Roots rendered at once: the built-in engine is in-process, the external one is a process per build. */
 const CONCURRENCY = 4;
@@ -92,7 +96,12 @@ async function renderSide(
     return { side: { status: 'ok', objects: output.objects, files: output.files } };
   } catch (error) {
     if (error instanceof RenderError) {
-      const side: RenderSide = { status: 'error', error: oneLine(error.message), reason: error.reason, files: error.files };
+      const side: RenderSide = {
+        status: 'error',
+        error: oneLine(error.message),
+        reason: error.reason,
+        files: error.files,
+      };
       return { side, file: error.file };
     }
     // A bug in an engine is still this root's failure, not the review's: report it and carry on.

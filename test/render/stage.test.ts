@@ -6,7 +6,6 @@ import { diffStage } from '../../src/diff/stage.js';
 import { MemorySnapshot } from '../../src/git/memory.js';
 import type { RenderRoot } from '../../src/render/discovery.js';
 import { createRenderStage, type RenderRootFn, type RootRenderOptions } from '../../src/render/stage.js';
-import { RenderError } from '../../src/render/types.js';
 import { parseStage } from '../../src/validate/parse-stage.js';
 import { plainRender } from '../helpers/plain-renderer.js';
 
