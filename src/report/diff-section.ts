@@ -148,7 +148,12 @@ function groups(review: Review): EnvGroup[] {
 function summarySection(group: EnvGroup): CommentSection {
   const title = group.env ?? 'outside every environment';
   const total = group.resources === null ? '' : ` · ${plural(group.resources, 'resource')} rendered at head`;
-  const lines = [`#### ${escapeText(title)} · rendered diff`, '', `${counts(group.changes)}${total}`, ''];
+  const failed = group.roots.filter((r) => suppressed(r) !== undefined).length;
+  const headline =
+    group.changes.length === 0 && failed > 0
+      ? `no diff: ${plural(failed, 'root')} did not render`
+      : `${counts(group.changes)}${failed > 0 ? ` · ${plural(failed, 'root')} not diffed` : ''}`;
+  const lines = [`#### ${escapeText(title)} · rendered diff`, '', `${headline}${total}`, ''];
   for (const root of group.roots) {
     const changes = group.changes.filter((c) => c.root === root.path);
     const status = suppressed(root) ?? counts(changes);
@@ -186,4 +191,11 @@ function resourceSection(change: ResourceChange): CommentSection {
 export function diffSections(review: Review): CommentSection[] {
   if (review.roots.length === 0) return [];
   return groups(review).flatMap((group) => [summarySection(group), ...group.changes.map(resourceSection)]);
+}
+
+/** `envgate diff --format markdown`: every section in full, no size limit (a terminal or a file, not a comment). */
+export function renderDiffMarkdown(review: Review): string {
+  const header = `### envgate diff · base ${review.base.slice(0, 7)} → head ${review.head.slice(0, 7)}`;
+  if (review.roots.length === 0) return `${header}\n\nNo render root is affected by this change.`;
+  return [header, ...diffSections(review).map((s) => s.markdown)].join('\n\n');
 }
