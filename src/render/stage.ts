@@ -110,8 +110,12 @@ async function renderSide(
   }
 }
 
-function oneLine(message: string): string {
-  const line = message.replace(/\s*\n\s*/g, ' ').trim();
+/**
+ * The first paragraph of an error, on one line. YAML parsers append a code frame after a blank line: the offending
+ * source lines, which in a Secret manifest are its values. They never reach a finding or a comment.
+ */
+export function oneLine(message: string): string {
+  const line = message.split(/\n[ \t]*\n/)[0]!.replace(/\s*\n\s*/g, ' ').trim();
   return line.length > 500 ? `${line.slice(0, 499)}…` : line;
 }
 

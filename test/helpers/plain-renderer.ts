@@ -37,7 +37,7 @@ class Build {
     const docs = parseAllDocuments(this.read(path), { uniqueKeys: true });
     const objects: KubeObject[] = [];
     for (const doc of docs) {
-      if (doc.errors.length > 0) this.fail(`${path}: ${doc.errors[0]!.message.split('\n')[0]}`, 'invalid', path);
+      if (doc.errors.length > 0) this.fail(`${path}: ${doc.errors[0]!.message}`, 'invalid', path); // code frame and all, as parsers say it
       const value = doc.toJS() as KubeObject | null;
       if (value) objects.push(value);
     }

@@ -220,6 +220,23 @@ describe('render stage', () => {
     ]);
   });
 
+  it("keeps a Secret's values out of a render error, even when the parser quotes the offending lines", async () => {
+    const secret =
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Tr0ub4dor-x9!Lq2v\n  password: hunter2-but-longer\n';
+    const result = await run(
+      pullRequest({
+        'environments/prod/kustomization.yaml': k('namespace: shop-prod\nresources: [namespace.yaml, db.yaml]\n'),
+        'environments/prod/db.yaml': secret,
+      }),
+    );
+    expect(result.roots[0]!.error).toMatch(
+      /^environments\/prod\/db.yaml: Map keys must be unique at line 7, column 3:?$/,
+    );
+    const everything = JSON.stringify(result);
+    expect(everything).not.toContain('Tr0ub4dor');
+    expect(everything).not.toContain('hunter2');
+  });
+
   it('marks a remote base "not rendered": an error in prod, a warning in dev', async () => {
     const remote = (ns: string) =>
       k(`namespace: ${ns}\nresources: [namespace.yaml, https://github.com/acme/platform//monitoring?ref=v1.2.0]\n`);
