@@ -115,7 +115,10 @@ async function renderSide(
  * source lines, which in a Secret manifest are its values. They never reach a finding or a comment.
  */
 export function oneLine(message: string): string {
-  const line = message.split(/\n[ \t]*\n/)[0]!.replace(/\s*\n\s*/g, ' ').trim();
+  const line = message
+    .split(/\n[ \t]*\n/)[0]!
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   return line.length > 500 ? `${line.slice(0, 499)}…` : line;
 }
 
