@@ -72,6 +72,11 @@ function compareKeys(depth: number) {
   };
 }
 
+/** Mapping keys in canonical order for a mapping at `depth` (0 = the object itself). */
+export function sortKeys(keys: Iterable<string>, depth: number): string[] {
+  return [...new Set(keys)].sort(compareKeys(depth));
+}
+
 /** A deep copy with mapping keys in canonical order and keyed lists sorted by key. */
 export function canonicalize(value: unknown, field?: string, depth = 0): unknown {
   if (Array.isArray(value)) {
@@ -84,7 +89,7 @@ export function canonicalize(value: unknown, field?: string, depth = 0): unknown
   }
   if (isMapping(value)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort(compareKeys(depth))) {
+    for (const key of sortKeys(Object.keys(value), depth)) {
       out[key] = canonicalize(value[key], key, depth + 1);
     }
     return out;

@@ -2,7 +2,7 @@
 // `spec.template.spec.containers[name=api].image: ghcr.io/a:1.8.1 → ghcr.io/a:1.8.2`. Keyed lists are matched by
 // key, so a reordered env list changes nothing and a changed container is named, not numbered.
 import type { FieldChange } from '../core/types.js';
-import { itemKey, listKeyFields } from './canonical.js';
+import { itemKey, listKeyFields, sortKeys } from './canonical.js';
 
 const isMapping = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -21,15 +21,22 @@ function nameOf(item: unknown): string | undefined {
   return isMapping(item) && typeof item.name === 'string' ? item.name : undefined;
 }
 
-function walk(path: string, field: string | undefined, a: unknown, b: unknown, out: FieldChange[]): void {
+/** `depth` follows canonicalize's, so fields come out in the order the YAML diff shows them. */
+function walk(
+  path: string,
+  field: string | undefined,
+  a: unknown,
+  b: unknown,
+  out: FieldChange[],
+  depth: number,
+): void {
   if (same(a, b)) return;
   if (isMapping(a) && isMapping(b)) {
-    const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
-    for (const key of keys) {
+    for (const key of sortKeys([...Object.keys(a), ...Object.keys(b)], depth)) {
       const p = childPath(path, key);
       if (!(key in b)) out.push({ path: p, before: a[key] });
       else if (!(key in a)) out.push({ path: p, after: b[key] });
-      else walk(p, key, a[key], b[key], out);
+      else walk(p, key, a[key], b[key], out, depth + 1);
     }
     return;
   }
@@ -43,7 +50,7 @@ function walk(path: string, field: string | undefined, a: unknown, b: unknown, o
       for (const [key, item] of ma) {
         const p = `${path}[${key}]`;
         if (!mb.has(key)) out.push({ path: p, before: item });
-        else walk(p, undefined, item, mb.get(key), out);
+        else walk(p, undefined, item, mb.get(key), out, depth + 1);
       }
       for (const [key, item] of mb) if (!ma.has(key)) out.push({ path: `${path}[${key}]`, after: item });
       return;
@@ -53,7 +60,7 @@ function walk(path: string, field: string | undefined, a: unknown, b: unknown, o
       a.forEach((item, i) => {
         const name = nameOf(item);
         const label = name !== undefined && name === nameOf(b[i]) ? `name=${name}` : String(i);
-        walk(`${path}[${label}]`, undefined, item, b[i], out);
+        walk(`${path}[${label}]`, undefined, item, b[i], out, depth + 1);
       });
       return;
     }
@@ -64,7 +71,7 @@ function walk(path: string, field: string | undefined, a: unknown, b: unknown, o
 /** Changed leaves between two objects, in document order. Absent `before`/`after` = the field was added/removed. */
 export function fieldChanges(base: unknown, head: unknown): FieldChange[] {
   const out: FieldChange[] = [];
-  walk('', undefined, base, head, out);
+  walk('', undefined, base, head, out, 0);
   return out;
 }
 

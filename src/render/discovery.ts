@@ -111,19 +111,14 @@ export function discoverRoots(index: RepoIndex, config: RenderConfig, options: D
     for (const dir of dirs) if (dir !== from) referenced.add(dir);
   }
   const roots = candidates.filter((dir) => forced.has(dir) || !referenced.has(dir));
-  // Directories that only reference each other (a cycle) would vanish; keep one of each as a root so the cycle is
-  // rendered and reported instead of silently skipped.
+  // Directories that only reference each other (a cycle) would vanish, and a root caught in one would read as
+  // deleted: keep every one of them a root, so each is rendered and the cycle reported where it is.
   const covered = new Set<string>();
   for (const root of roots) {
     covered.add(root);
     for (const dir of reached.get(root)!) covered.add(dir);
   }
-  for (const dir of candidates) {
-    if (covered.has(dir)) continue;
-    roots.push(dir);
-    covered.add(dir);
-    for (const d of reached.get(dir)!) covered.add(d);
-  }
+  roots.push(...candidates.filter((dir) => !covered.has(dir)));
   return roots
     .filter((dir) => !(config.exclude.length > 0 && matchesAny(dir, config.exclude)))
     .sort()

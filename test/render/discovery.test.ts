@@ -61,12 +61,16 @@ describe('root discovery', () => {
     expect(discover(files)).toEqual(['kustomize:environments/prod']);
   });
 
-  it('keeps one directory of a reference cycle as a root, so the cycle is rendered and reported', () => {
+  it('keeps every directory of a reference cycle a root, so the cycle is rendered and reported', () => {
     const files = {
       'environments/a/kustomization.yaml': k('resources: [../b]\n'),
       'environments/b/kustomization.yaml': k('resources: [../a]\n'),
     };
-    expect(discover(files)).toEqual(['kustomize:environments/a']);
+    expect(discover(files)).toEqual(['kustomize:environments/a', 'kustomize:environments/b']);
+    // …also when a real root points into the cycle: that root is the one rendered
+    expect(discover({ ...files, 'environments/top/kustomization.yaml': k('resources: [../a]\n') })).toEqual([
+      'kustomize:environments/top',
+    ]);
   });
 
   it('lays out a Flux multi-cluster repository: cluster directories as Flux dirs, app overlays as roots', () => {
