@@ -59,7 +59,10 @@ export async function kubectlRender(
     return { objects, files: [] };
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
-    const message = stderr.replace(/^error: /, '').split(dir + '/').join('');
+    const message = stderr
+      .replace(/^error: /, '')
+      .split(dir + '/')
+      .join('');
     throw new RenderError(message, /remote|github\.com/.test(message) ? 'unsupported' : 'invalid');
   }
 }
