@@ -7,6 +7,11 @@ export interface CommentSection {
   markdown: string;
   /** A shorter stand-in used when the full section does not fit (e.g. the summary line without the diff). */
   compact?: string;
+  /**
+   * Packing order, lowest first (default 0); the comment keeps the given order. Lets a per-resource diff (1) sit under
+   * its environment's summary (0) without taking the room a later summary needs.
+   */
+  priority?: number;
 }
 
 export interface PackedComment {
@@ -26,23 +31,27 @@ export function packComment(
   limit: number,
   omittedNote: (labels: string[]) => string,
 ): PackedComment {
-  const parts: string[] = [];
-  const omitted: string[] = [];
-  const shortened: string[] = [];
+  const chosen = new Array<string | undefined>(sections.length);
+  const outcome = new Array<'shortened' | 'omitted' | undefined>(sections.length);
   let used = head.length + foot.length + 4 + NOTE_RESERVE;
-  for (const section of sections) {
+  const order = sections.map((_, i) => i).sort((a, b) => (sections[a]!.priority ?? 0) - (sections[b]!.priority ?? 0));
+  for (const i of order) {
+    const section = sections[i]!;
     const full = section.markdown.length + 2;
     if (used + full <= limit) {
-      parts.push(section.markdown);
+      chosen[i] = section.markdown;
       used += full;
     } else if (section.compact !== undefined && used + section.compact.length + 2 <= limit) {
-      parts.push(section.compact);
+      chosen[i] = section.compact;
       used += section.compact.length + 2;
-      shortened.push(section.label);
+      outcome[i] = 'shortened';
     } else {
-      omitted.push(section.label);
+      outcome[i] = 'omitted';
     }
   }
+  const parts = chosen.filter((part): part is string => part !== undefined);
+  const shortened = sections.filter((_, i) => outcome[i] === 'shortened').map((s) => s.label);
+  const omitted = sections.filter((_, i) => outcome[i] === 'omitted').map((s) => s.label);
   if (omitted.length > 0 || shortened.length > 0) {
     parts.push(truncate(omittedNote([...shortened.map((l) => `${l} (shortened)`), ...omitted]), NOTE_RESERVE));
   }

@@ -5,6 +5,7 @@ import { packComment, truncate, type CommentSection } from './budget.js';
 import { escapeCell } from './text.js';
 import { driftSections } from '../drift/markdown.js';
 import { renovateSections } from '../renovate/section.js';
+import { diffSections } from './diff-section.js';
 
 export const COMMENT_MARKER = '<!-- envgate:v1 -->';
 
@@ -18,7 +19,7 @@ export interface CommentOptions {
 export type SectionBuilder = (review: Review) => CommentSection[];
 
 /** Optional sections after the findings, in the order they are packed. */
-export const SECTION_BUILDERS: SectionBuilder[] = [renovateSections, (review) => driftSections(review)];
+export const SECTION_BUILDERS: SectionBuilder[] = [renovateSections, diffSections, (review) => driftSections(review)];
 
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
@@ -41,10 +42,16 @@ export function renderComment(review: Review, options: CommentOptions = {}): str
     footer(review, options),
     limit,
     (labels) =>
-      `> ✂️ Left out to fit the comment size limit: ${labels.map(escapeCell).join(', ')}. ` +
+      `> ✂️ Left out to fit the comment size limit: ${listSome(labels.map(escapeCell), 8)}. ` +
       'The JSON report (`envgate check --format json`) has everything.',
   );
   return packed.markdown;
+}
+
+/** The first `max` items, then how many more: the note must fit its own reserve. */
+function listSome(items: string[], max: number): string {
+  const more = items.length > max ? `, and ${items.length - max} more` : '';
+  return `${items.slice(0, max).join(', ')}${more}`;
 }
 
 function plural(n: number, word: string): string {
@@ -204,7 +211,10 @@ function footer(review: Review, options: CommentOptions): string {
   const base = review.base.slice(0, 7);
   const head = review.head.slice(0, 7);
   const total = Object.values(review.timings).reduce((a, b) => a + b, 0);
-  const rendered = review.roots.length > 0 ? ` · rendered ${plural(review.roots.length, 'root')}` : '';
+  const rendered =
+    review.roots.length > 0
+      ? ` · rendered ${plural(review.roots.length, 'root')} in ${Math.round(review.timings.render ?? 0)} ms`
+      : '';
   const reproduce = options.reproduce ?? `envgate check --repo . --base ${base} --head ${head}`;
   return `<sub>base ${base} → head ${head}${rendered} · reviewed in ${Math.round(total)} ms · reproduce: \`${reproduce}\`</sub>`;
 }
