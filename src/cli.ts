@@ -2,6 +2,9 @@
 import { checkCommand } from './commands/check.js';
 import { EXIT, InputError, UsageError, type CliIO, type Command } from './commands/command.js';
 import { demoCommand } from './commands/demo.js';
+import { createDiffCommand } from './commands/diff.js';
+import { renderCommand } from './commands/render.js';
+import { renderRoot } from './render/index.js';
 import { policyTestCommand } from './commands/policy-test.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
@@ -9,6 +12,8 @@ import { GitError } from './git/local.js';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
+  createDiffCommand(renderRoot),
+  renderCommand,
   validateCommand,
   policyTestCommand,
   demoCommand,

@@ -123,7 +123,16 @@ const brief = (f: Finding) => [f.env, f.severity, f.rule, f.resource?.kind, f.me
 
 describe('policy stage', () => {
   it('runs after validate in the pipeline', () => {
-    expect(STAGES.map((s) => s.name)).toEqual(['parse', 'validate', 'policy', 'drift', 'renovate', 'approvals']);
+    expect(STAGES.map((s) => s.name)).toEqual([
+      'parse',
+      'render',
+      'diff',
+      'validate',
+      'policy',
+      'drift',
+      'renovate',
+      'approvals',
+    ]);
   });
 
   it('catches a dropped image digest in prod on the rendered objects, at the changed kustomization file', async () => {

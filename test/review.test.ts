@@ -55,15 +55,31 @@ describe('review pipeline', () => {
         line: 1,
         env: 'staging',
       }),
+      // The broken file is part of the prod root: it does not render, so its diff is withheld and said so.
+      expect.objectContaining({
+        rule: 'render/failed',
+        file: 'environments/prod/app.yaml',
+        env: 'prod',
+        message: expect.stringMatching(/metadata/) as unknown,
+      }),
     ]);
     expect(result.environments.map((e) => [e.name, e.class, e.errors])).toEqual([
       ['staging', 'high', 1],
-      ['prod', 'critical', 1],
+      ['prod', 'critical', 2],
     ]);
     expect(result.notReviewed).toEqual(['docs/notes.md']);
-    expect(result.gate.validate).toMatchObject({ state: 'fail', title: '2 errors' });
+    expect(result.gate.validate).toMatchObject({ state: 'fail', title: '3 errors' });
     expect(result.gate.approval.state).toBe('pending');
-    expect(Object.keys(result.timings)).toEqual(['parse', 'validate', 'policy', 'drift', 'renovate', 'approvals']);
+    expect(Object.keys(result.timings)).toEqual([
+      'parse',
+      'render',
+      'diff',
+      'validate',
+      'policy',
+      'drift',
+      'renovate',
+      'approvals',
+    ]);
   });
 
   it('passes a PR that touches no environment, and lists its paths as not reviewed', async () => {
@@ -118,8 +134,9 @@ describe('comment', () => {
     const comment = renderComment(await review({ pr: input, config: loadRepoConfig(input.target) }));
     const lines = comment.split('\n');
     expect(lines[0]).toBe(COMMENT_MARKER);
-    expect(lines[1]).toBe('### envgate · 1 environment · ❌ 1 error · ⏳ approval needed (prod: 0/1)');
-    expect(comment).toContain('| prod | — | 0 | 0 | 0 | ❌ 1 | — | ⏳ 0/1 |');
+    // The duplicate key, and the prod root that cannot render because of it.
+    expect(lines[1]).toBe('### envgate · 1 environment · ❌ 2 errors · ⏳ approval needed (prod: 0/1)');
+    expect(comment).toContain('| prod | — | 0 | 0 | 0 | ❌ 2 | — | ⏳ 0/1 |');
     expect(comment).toContain('| ❌ | environments/prod/app.yaml:2 | `yaml/duplicate-key` | duplicate key "a" |');
   });
 

@@ -15,7 +15,11 @@ kind: Deployment
 metadata:
   name: checkout-api
 spec:
+  selector:
+    matchLabels: { app: checkout-api }
   template:
+    metadata:
+      labels: { app: checkout-api }
     spec:
       containers:
         - name: api
@@ -30,6 +34,7 @@ const BASE: Record<string, string> = {
   'environments/dev/kustomization.yaml': 'resources: [../../base/app]\n',
   'environments/prod/kustomization.yaml':
     'resources: [../../base/app]\npatches:\n  - path: patches/resources.yaml\nsecretGenerator:\n  - name: db-creds\n    envs: [db.env]\n',
+  'environments/prod/db.env': 'DB_HOST=postgres.shop-prod.svc\nDB_USER=checkout\n',
   'environments/prod/patches/resources.yaml':
     'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: checkout-api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          resources: { limits: { cpu: "1" } }\n',
 };
@@ -88,8 +93,8 @@ const CHANGED = [
 ];
 
 describe('validate stage', () => {
-  it('is part of the pipeline right after parsing', () => {
-    expect(STAGES.map((s) => s.name).slice(0, 2)).toEqual(['parse', 'validate']);
+  it('is part of the pipeline right after parsing, rendering and diffing', () => {
+    expect(STAGES.map((s) => s.name).slice(0, 4)).toEqual(['parse', 'render', 'diff', 'validate']);
   });
 
   it('checks raw changed files: patches as patches, unknown kinds by class, allowances as information', async () => {
@@ -128,10 +133,22 @@ describe('validate stage', () => {
         5,
         'allowed by secrets.allow (throwaway data for the dev smoke test): stringData.password: a Secret with a plain value (24 bytes) is a secret in Git; commit a SealedSecret, an ExternalSecret or a SOPS-encrypted Secret instead',
       ],
+      // The rendered prod root: the Secret its generator makes from a committed env file, a problem the PR did not add.
+      ...['DB_HOST: a Secret with a plain value (22 bytes)', 'DB_USER: a Secret with a plain value (8 bytes)'].map(
+        (what) => [
+          'prod',
+          'warning',
+          'secret/plain-secret',
+          'environments/prod/kustomization.yaml',
+          undefined,
+          `secretGenerator "db-creds": data.${what} is a secret in Git; commit a SealedSecret, an ExternalSecret or a SOPS-encrypted Secret instead (already so before this change)`,
+        ],
+      ),
     ]);
+    // prod also carries the baseline policy's two errors on the rendered Deployment (no digest, no resources).
     expect(result.environments.map((e) => [e.name, e.errors, e.warnings])).toEqual([
       ['dev', 0, 1],
-      ['prod', 2, 0],
+      ['prod', 4, 2],
     ]);
   });
 

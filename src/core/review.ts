@@ -18,6 +18,9 @@ import type {
   RootReview,
 } from './types.js';
 import { parseStage } from '../validate/parse-stage.js';
+import { createRenderStage } from '../render/stage.js';
+import { renderRoot } from '../render/index.js';
+import { diffStage } from '../diff/stage.js';
 import { validateStage } from '../validate/stage.js';
 import { policyStage } from '../policy/stage.js';
 import type { ParsedYaml } from '../validate/yaml.js';
@@ -94,6 +97,8 @@ const approvalStage: Stage = {
  */
 export const STAGES: readonly Stage[] = [
   parseStage,
+  createRenderStage(renderRoot),
+  diffStage,
   validateStage,
   policyStage,
   driftStage,

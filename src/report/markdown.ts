@@ -207,6 +207,16 @@ function notReviewedSection(review: Review): CommentSection | undefined {
   };
 }
 
+/**
+ * The comment without its timings: two reviews of the same head differ only there, and a platform edit (a
+ * notification to every subscriber) is not worth a changed millisecond count.
+ */
+export function withoutTimings(body: string): string {
+  return body
+    .replace(/ in \d+(?:\.\d+)? ms( · reproduce)/g, ' in … ms$1')
+    .replace(/(rendered \d+ roots?) in \d+(?:\.\d+)? ms/g, '$1 in … ms');
+}
+
 function footer(review: Review, options: CommentOptions): string {
   const base = review.base.slice(0, 7);
   const head = review.head.slice(0, 7);

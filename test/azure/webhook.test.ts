@@ -526,7 +526,10 @@ describe('Azure DevOps service hook route', () => {
     expect(harness.outcomes.at(-1)).toMatchObject({ outcome: 'published', validate: 'fail' });
     expect(ado.recorded.statuses[0]).toMatchObject({
       state: GitStatusState.Failed,
-      description: '1 error: environments/staging/pdb.yaml:7 · yaml/duplicate-key · duplicate key "minAvailable"',
+      // The duplicate key, then the staging root that cannot render because of it.
+      description: expect.stringMatching(
+        /^2 errors: environments\/staging\/pdb\.yaml:7 · yaml\/duplicate-key · duplicate key "minAvailable"; environments\/staging\/\S+ · render\/failed · /,
+      ) as unknown,
     });
     const line = ado.recorded.threads[1];
     expect(line).toEqual({

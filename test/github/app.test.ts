@@ -119,7 +119,7 @@ describe('GitHub App: a pull request that changes environments', () => {
       .createCheckRuns();
     await deliver(probot, 'pull_request_review', reviewEvent(fixture, prodPr, aliceReview));
     expect(github.sent.comments.map((c) => c.method)).toEqual(['POST', 'PATCH']);
-    expect(github.sent.comments[1]!.body).toContain('| staging | — | 0 | 0 | 0 | ✅ | — | ✅ 1/1 (@alice-senior) |');
+    expect(github.sent.comments[1]!.body).toContain('| staging | 8 | 0 | 1 | 0 | ✅ | — | ✅ 1/1 (@alice-senior) |');
     const pending = github.checkRun('envgate/approval');
     expect(pending.conclusion).toBe('action_required');
     expect(pending.output.summary).toContain('- prod: 1 of 2 approvals from @acme/platform-seniors');

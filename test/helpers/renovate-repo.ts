@@ -2,7 +2,8 @@
 // through its kustomization `images:` entry, a backup CronJob, and a podinfo HelmRelease. `renovatePr` applies
 // edits the way Renovate makes them and returns the PR snapshot the core reviews.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChangedPath, Identity, PullRequestSnapshot } from '../../src/core/types.js';
 import { MemorySnapshot } from '../../src/git/memory.js';
@@ -159,8 +160,11 @@ const EXAMPLE_BASE = fileURLToPath(new URL('../../examples/env-repo/base/checkou
 /** The files of the repository with each environment at `state`. */
 export function repoFiles(state: Record<Env, EnvState>, config = CONFIG): Record<string, string> {
   const files: Record<string, string> = { '.envgate.yml': config };
-  for (const name of ['kustomization.yaml', 'deployment.yaml', 'service.yaml', 'serviceaccount.yaml']) {
-    files[`base/checkout/${name}`] = readFileSync(`${EXAMPLE_BASE}${name}`, 'utf8');
+  // The whole example base (secrets, generator inputs): every environment renders it.
+  for (const entry of readdirSync(EXAMPLE_BASE, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const rel = relative(EXAMPLE_BASE, join(entry.parentPath, entry.name)).split(sep).join('/');
+    files[`base/checkout/${rel}`] = readFileSync(join(EXAMPLE_BASE, rel), 'utf8');
   }
   for (const env of ENVS) {
     const s = state[env];

@@ -22,6 +22,7 @@ import { commandSignals, identityOf, sameId, voteSignals } from './signals.js';
 import type { AzureSnapshotStore } from './snapshot.js';
 import { findFindingThreads, findingComment, findingKey, findSummaryThread, toAzureMarkdown } from './threads.js';
 import type { AuthenticatedUser, AzureDevOpsApi } from './transport.js';
+import { withoutTimings } from '../../report/markdown.js';
 
 export interface Logger {
   debug(obj: object, msg: string): void;
@@ -268,7 +269,7 @@ export class AzureDevOpsPlatform implements Platform {
     this.pendingComment = undefined;
     if (pending === undefined || !this.summary) return;
     const content = pending + approvalDetails(approval);
-    if (content === this.summary.content) return;
+    if (withoutTimings(content) === withoutTimings(this.summary.content)) return;
     const { project, repositoryId } = splitRepo(ref);
     await this.options.api.updateComment(
       project,

@@ -13,6 +13,7 @@ import { call, describeApiError } from './api-error.js';
 import { planCheckRun } from './checks.js';
 import { latest, type HeadArrivals } from './head-arrivals.js';
 import { commentSignals, identity, reviewSignals, type GitHubIssueComment, type GitHubReview } from './signals.js';
+import { withoutTimings } from '../../report/markdown.js';
 
 export type Octokit = ProbotOctokit;
 
@@ -56,10 +57,6 @@ const FILE_STATUS: Record<string, ChangeStatus | undefined> = {
 export const APPROVAL_MARKER = '<!-- envgate:auto-approval -->';
 
 /** Parts of a comment that differ on every run without meaning anything (timings), ignored when comparing. */
-function withoutVolatile(body: string): string {
-  return body.replace(/reviewed in \d+(?:\.\d+)? ms/g, 'reviewed in … ms');
-}
-
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
@@ -273,7 +270,7 @@ export class GitHubPlatform implements Platform {
     const comments = await this.listComments(ref);
     const existing = comments.find((comment) => comment.body?.includes(marker) && this.isOwnComment(comment));
     if (existing) {
-      if (withoutVolatile(existing.body ?? '') === withoutVolatile(body)) return;
+      if (withoutTimings(existing.body ?? '') === withoutTimings(body)) return;
       await call('editing the envgate comment', () =>
         this.octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body }),
       );
