@@ -4,6 +4,7 @@ import { loadRepoConfig } from '../src/config/config.js';
 import { review, STAGES, type Stage } from '../src/core/review.js';
 import type { ChangedPath, Finding, PullRequestSnapshot, Review } from '../src/core/types.js';
 import { MemorySnapshot } from '../src/git/memory.js';
+import { memoryPr } from './helpers/memory-pr.js';
 import { policyStage } from '../src/policy/stage.js';
 import type { KubeObject, RenderedRoot } from '../src/render/types.js';
 import { parseStage } from '../src/validate/parse-stage.js';
@@ -45,22 +46,18 @@ const BASE_FILES: Record<string, string> = {
 };
 
 function pr(head: Record<string, string>, changed: (string | ChangedPath)[]): PullRequestSnapshot {
-  const base = MemorySnapshot.fromRecord('1'.repeat(40), BASE_FILES);
-  return {
-    platform: 'local',
-    id: '12',
-    title: 'checkout 1.8.2',
-    author: { id: '1', login: 'dana', isBot: false },
-    sourceBranch: 'release',
-    targetBranch: 'main',
-    labels: [],
-    base,
-    target: base,
-    head: MemorySnapshot.fromRecord('2'.repeat(40), { ...BASE_FILES, ...head }),
-    changedPaths: changed.map((c) =>
-      typeof c === 'string' ? { path: c, status: BASE_FILES[c] !== undefined ? 'modified' : 'added' } : c,
-    ),
-  };
+  return memoryPr(
+    BASE_FILES,
+    { ...BASE_FILES, ...head },
+    {
+      id: '12',
+      title: 'checkout 1.8.2',
+      sourceBranch: 'release',
+      changedPaths: changed.map((c) =>
+        typeof c === 'string' ? { path: c, status: BASE_FILES[c] !== undefined ? 'modified' : 'added' } : c,
+      ),
+    },
+  );
 }
 
 const deployment = (

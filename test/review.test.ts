@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRepoConfig, loadRepoConfig } from '../src/config/config.js';
 import { review, type Stage } from '../src/core/review.js';
 import type { PullRequestSnapshot } from '../src/core/types.js';
-import { MemorySnapshot } from '../src/git/memory.js';
+import { memoryPr } from './helpers/memory-pr.js';
 import { packComment } from '../src/report/budget.js';
 import { COMMENT_MARKER, renderComment } from '../src/report/markdown.js';
 
@@ -14,20 +14,7 @@ const BASE = {
 };
 
 function pr(headFiles: Record<string, string>, changed: PullRequestSnapshot['changedPaths']): PullRequestSnapshot {
-  const base = MemorySnapshot.fromRecord('1'.repeat(40), BASE);
-  return {
-    platform: 'local',
-    id: 'test',
-    title: 'test',
-    author: { id: 'a', login: 'dana', isBot: false },
-    sourceBranch: 'pr',
-    targetBranch: 'main',
-    labels: [],
-    base,
-    target: base,
-    head: MemorySnapshot.fromRecord('2'.repeat(40), { ...BASE, ...headFiles }),
-    changedPaths: changed,
-  };
+  return memoryPr(BASE, { ...BASE, ...headFiles }, { changedPaths: changed });
 }
 
 describe('review pipeline', () => {

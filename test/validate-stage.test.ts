@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRepoConfig } from '../src/config/config.js';
 import { review, STAGES, type Stage } from '../src/core/review.js';
 import type { PullRequestSnapshot, Review } from '../src/core/types.js';
-import { MemorySnapshot } from '../src/git/memory.js';
+import { memoryPr } from './helpers/memory-pr.js';
 import type { KubeObject, RenderedRoot } from '../src/render/types.js';
 import { renderJson } from '../src/report/json.js';
 import { renderComment } from '../src/report/markdown.js';
@@ -53,20 +53,11 @@ const HEAD: Record<string, string> = {
 };
 
 function pr(head: Record<string, string>, changed: string[]): PullRequestSnapshot {
-  const base = MemorySnapshot.fromRecord('1'.repeat(40), BASE);
-  return {
-    platform: 'local',
+  return memoryPr(BASE, head, {
     id: '7',
     title: 'checkout: prod resources',
-    author: { id: '1', login: 'dana', isBot: false },
-    sourceBranch: 'pr',
-    targetBranch: 'main',
-    labels: [],
-    base,
-    target: base,
-    head: MemorySnapshot.fromRecord('2'.repeat(40), head),
     changedPaths: changed.map((path) => ({ path, status: BASE[path] ? 'modified' : 'added' })),
-  };
+  });
 }
 
 const renderedDeployment = (extra: Record<string, unknown>): KubeObject => ({

@@ -7,7 +7,7 @@ import type { PullRequestSnapshot, Review } from '../../src/core/types.js';
 import { buildDemoRepo, type DemoRepo } from '../../src/demo/build.js';
 import { diffStage } from '../../src/diff/stage.js';
 import { localPullRequest } from '../../src/git/local-pr.js';
-import { MemorySnapshot } from '../../src/git/memory.js';
+import { memoryPr } from '../helpers/memory-pr.js';
 import { createRenderStage } from '../../src/render/stage.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderComment } from '../../src/report/markdown.js';
@@ -102,20 +102,13 @@ const APP: Record<string, string> = {
 };
 
 function pr(head: Record<string, string>): PullRequestSnapshot {
-  const base = MemorySnapshot.fromRecord('1'.repeat(40), APP);
-  return {
-    platform: 'local',
-    id: 't',
-    title: 't',
-    author: { id: 'a', login: 'dana', isBot: false },
-    sourceBranch: 'pr',
-    targetBranch: 'main',
-    labels: [],
-    base,
-    target: base,
-    head: MemorySnapshot.fromRecord('2'.repeat(40), { ...APP, ...head }),
-    changedPaths: Object.keys(head).map((path) => ({ path, status: path in APP ? 'modified' : 'added' })),
-  };
+  return memoryPr(
+    APP,
+    { ...APP, ...head },
+    {
+      changedPaths: Object.keys(head).map((path) => ({ path, status: path in APP ? 'modified' : 'added' })),
+    },
+  );
 }
 
 const DEFAULTS: LoadedConfig = { config: defaultConfig(), valid: true, findings: [] };

@@ -3,7 +3,7 @@ import { defaultConfig, parseRepoConfig, type LoadedConfig } from '../../src/con
 import { review } from '../../src/core/review.js';
 import type { ChangedPath, PullRequestSnapshot, RepoSnapshot } from '../../src/core/types.js';
 import { diffStage } from '../../src/diff/stage.js';
-import { MemorySnapshot } from '../../src/git/memory.js';
+import { memoryPr } from '../helpers/memory-pr.js';
 import type { RenderRoot } from '../../src/render/discovery.js';
 import { createRenderStage, type RenderRootFn, type RootRenderOptions } from '../../src/render/stage.js';
 import { parseStage } from '../../src/validate/parse-stage.js';
@@ -61,20 +61,7 @@ function pullRequest(
     headFiles[to] = headFiles[from]!;
     delete headFiles[from];
   }
-  const base = MemorySnapshot.fromRecord('1'.repeat(40), baseFiles);
-  return {
-    platform: 'local',
-    id: 'test',
-    title: 'test',
-    author: { id: 'a', login: 'dana', isBot: false },
-    sourceBranch: 'pr',
-    targetBranch: 'main',
-    labels: [],
-    base,
-    target: base,
-    head: MemorySnapshot.fromRecord('2'.repeat(40), headFiles),
-    changedPaths,
-  };
+  return memoryPr(baseFiles, headFiles, { changedPaths });
 }
 
 const DEFAULTS: LoadedConfig = { config: defaultConfig(), valid: true, findings: [] };
