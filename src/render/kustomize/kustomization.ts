@@ -404,10 +404,9 @@ export function parseKustomization(file: string, text: string): Kustomization {
   if (decoded.openapi !== undefined) fail('openapi is not supported by the built-in engine', 'unsupported');
   const buildMetadata = strings('buildMetadata');
   for (const option of buildMetadata) {
+    // Kustomize ignores options it does not know; these two would add annotations envgate does not reproduce.
     if (option === 'originAnnotations' || option === 'transformerAnnotations') {
       fail(`buildMetadata ${option} is not supported by the built-in engine`, 'unsupported');
-    } else if (option !== 'managedByLabel') {
-      fail(`buildMetadata must be a subset of [originAnnotations transformerAnnotations managedByLabel]`);
     }
   }
   const resources = [...strings('resources'), ...strings('bases')];
