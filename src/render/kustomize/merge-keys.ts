@@ -6,7 +6,7 @@
 //
 // This is the part of that document that changes a merge: the kinds it knows and the paths to their merged lists,
 // written as a small type graph. Each merged list here is exercised by a kubectl parity case in
-// test/render/kustomize-strategic-merge.test.ts. Status sub-resources (conditions by `type` and the like) are left
+// test/render/kustomize/strategic-merge.test.ts. Status sub-resources (conditions by `type` and the like) are left
 // out: GitOps sources do not carry status.
 
 /** The schema at one position of an object, reduced to what merging needs. */
@@ -143,6 +143,14 @@ for (const [apiVersion, kinds] of Object.entries(PLAIN))
   for (const kind of kinds.split(' ')) BY_TYPE.set(`${apiVersion} ${kind}`, plainResource);
 for (const [apiVersion, kinds] of Object.entries(SPECIAL))
   for (const [kind, schema] of Object.entries(kinds)) BY_TYPE.set(`${apiVersion} ${kind}`, schema);
+
+/** Every apiVersion and kind with a schema, for tests that check each one against Kustomize. */
+export function knownTypes(): { apiVersion: string; kind: string }[] {
+  return [...BY_TYPE.keys()].map((key) => {
+    const [apiVersion, kind] = key.split(' ') as [string, string];
+    return { apiVersion, kind };
+  });
+}
 
 /** The schema Kustomize has for exactly this apiVersion and kind; undefined for CRDs and unknown versions. */
 export function schemaForType(apiVersion: string, kind: string): MergeSchema | undefined {

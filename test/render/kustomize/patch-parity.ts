@@ -38,7 +38,7 @@ function parse(text: string): KubeObject[] {
 
 /** Kustomize prints in its own order; the patch modules keep input order. Compare by identity. */
 function sorted(objects: KubeObject[]): KubeObject[] {
-  const key = (o: KubeObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const key = (o: KubeObject) => `${o.kind}/${o.apiVersion}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   return [...objects].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
