@@ -26,34 +26,55 @@ export interface PatchEntry {
 
 type Parsed = { kind: 'strategic'; patches: KubeObject[] } | { kind: 'json'; operations: JsonPatchOperation[] };
 
+/** kyaml's GetMeta: a document with none of apiVersion, kind and metadata identity is not a resource. */
+function hasResourceMeta(value: Record<string, unknown>): boolean {
+  const present = (v: unknown) =>
+    v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v).length === 0);
+  if (present(value.apiVersion) || present(value.kind)) return true;
+  const metadata = value.metadata;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
+  const m = metadata as Record<string, unknown>;
+  return present(m.name) || present(m.namespace) || present(m.labels) || present(m.annotations);
+}
+
 /** The documents of a strategic merge patch; undefined when the text is not one (a list, a scalar, bad YAML). */
 function parseStrategic(text: string): KubeObject[] | undefined {
-  const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents)) return undefined;
   const patches: KubeObject[] = [];
-  for (const document of documents) {
+  for (const document of parseAllDocuments(text)) {
     if (document.errors.length > 0) return undefined;
     const value: unknown = document.toJS();
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+    if (!hasResourceMeta(value as Record<string, unknown>)) return undefined;
     patches.push(value as KubeObject);
   }
   return patches;
 }
 
-/** PatchTransformer's rule: a patch is strategic merge or JSON 6902, never both, never neither. */
-function parsePatch(text: string, where: string): Parsed {
+/**
+ * PatchTransformer's rule: a patch is strategic merge or JSON 6902, never both, never neither. Text that holds no
+ * document at all parses as both (Kustomize's "illegally qualifies as both"), except the empty string, which
+ * Kustomize ends up treating as an empty JSON patch.
+ */
+function parsePatch(text: string, where: string, source: string): Parsed {
+  if (text === '') return { kind: 'json', operations: [] };
   const strategic = parseStrategic(text);
   let operations: JsonPatchOperation[] | undefined;
   try {
-    operations = text.trim() === '' ? undefined : decodeJsonPatch(text);
+    operations = decodeJsonPatch(text);
   } catch {
     operations = undefined;
   }
-  if (strategic && operations) throw new RenderError(`${where}: the patch is both a strategic merge and a JSON patch`);
+  const empty = strategic !== undefined && strategic.length === 0;
+  if (empty || (strategic && operations))
+    throw new RenderError(`${where}: the patch is both a strategic merge and a JSON patch`, 'invalid', source);
   if (operations) return { kind: 'json', operations };
   if (strategic) return { kind: 'strategic', patches: strategic };
-  throw new RenderError(`${where}: the patch is neither a strategic merge patch nor a JSON 6902 patch`);
+  throw new RenderError(
+    `${where}: the patch is neither a strategic merge patch nor a JSON 6902 patch`,
+    'invalid',
+    source,
+  );
 }
 
 function describeTarget(target: Selector): string {
@@ -148,13 +169,32 @@ function applyJsonOperations(resource: Resource, operations: JsonPatchOperation[
     throw error;
   }
   resource.object = object as KubeObject;
+  stringifyAnnotations(resource.object);
+}
+
+/**
+ * After a JSON patch Kustomize reads the annotations as a string map and writes them back (to keep its internal
+ * ones): values become their YAML text (`true`, `8`), maps and nulls become "", an empty map disappears.
+ */
+function stringifyAnnotations(object: KubeObject): void {
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  const annotations = metadata?.annotations;
+  if (!metadata || annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return;
+  const entries = Object.entries(annotations as Record<string, unknown>);
+  if (entries.length === 0) {
+    delete metadata.annotations;
+    return;
+  }
+  metadata.annotations = Object.fromEntries(
+    entries.map(([k, v]) => [k, v === null || typeof v === 'object' ? '' : String(v)]),
+  );
 }
 
 /** The `patches` field, in order. Mutates `resources` (objects patched, deleted ones removed). */
 export function applyPatches(resources: Resource[], entries: PatchEntry[]): void {
   for (const entry of entries) {
     const where = entry.target ? `${entry.source} (${describeTarget(entry.target)})` : entry.source;
-    const parsed = parsePatch(entry.text, where);
+    const parsed = parsePatch(entry.text, where, entry.source);
     const options = entry.options ?? {};
     if (parsed.kind === 'json') {
       if (!entry.target) throw new RenderError(`${where}: a JSON patch needs a target`, 'invalid', entry.source);
