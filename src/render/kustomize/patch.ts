@@ -174,7 +174,7 @@ function applyJsonOperations(resource: Resource, operations: JsonPatchOperation[
 
 /**
  * After a JSON patch Kustomize reads the annotations as a string map and writes them back (to keep its internal
- * ones): values become their YAML text (`true`, `8`), maps and nulls become "", an empty map disappears.
+ * ones): values become their YAML text (`true`, `8`, `null`), maps and lists "", an empty map disappears.
  */
 function stringifyAnnotations(object: KubeObject): void {
   const metadata = object.metadata as Record<string, unknown> | undefined;
@@ -186,7 +186,7 @@ function stringifyAnnotations(object: KubeObject): void {
     return;
   }
   metadata.annotations = Object.fromEntries(
-    entries.map(([k, v]) => [k, v === null || typeof v === 'object' ? '' : String(v)]),
+    entries.map(([k, v]) => [k, v === null ? 'null' : typeof v === 'object' ? '' : String(v)]),
   );
 }
 

@@ -300,6 +300,40 @@ spec:
   },
 ];
 
+cases.push({
+  name: 'json6902-evanphx-semantics',
+  resources: shop,
+  patchesJson6902: [{ target: { kind: 'Deployment', name: 'cart-api' }, path: 'ops.yaml' }],
+  patches: [{ path: 'ops.json', target: { kind: 'Service' } }],
+  files: {
+    // YAML operations are read as YAML 1.1 (sigs.k8s.io/yaml): yes is a boolean, 0755 an octal number.
+    'ops.yaml': `- op: add
+  path: /spec/paused
+  value: yes
+- op: add
+  path: /spec/revisionHistoryLimit
+  value: 010
+- op: test
+  path: /spec/strategy
+  value: null
+- op: copy
+  from: /spec/missing
+  path: /spec/minReadySeconds
+- op: add
+  path: /metadata/labels/example.com~1owner
+  value: team~0payments
+- op: add
+  path: /spec/template/spec/containers/0/args/-1
+  value: --inserted-before-last
+`,
+    'ops.json': `[
+  {"op": "add", "path": "/spec/ports/0/appProtocol", "value": "http"},
+  {"op": "test", "path": "/spec/ports", "value": [{"targetPort": 8080, "appProtocol": "http", "port": 80}]},
+  {"op": "add", "path": "/metadata/annotations", "value": {"count": 3, "enabled": true, "nothing": null}}
+]`,
+  },
+});
+
 /** Inputs both Kustomize and envgate must refuse. */
 const failing: ParityCase[] = [
   {
@@ -320,6 +354,16 @@ const failing: ParityCase[] = [
     name: 'error-json-test-fails',
     resources: shop,
     patches: [{ patch: '[{"op": "test", "path": "/spec/replicas", "value": 5}]', target: { kind: 'Deployment' } }],
+  },
+  {
+    name: 'error-json-test-compares-whole-values',
+    resources: shop,
+    patches: [
+      {
+        patch: '[{"op": "test", "path": "/spec/ports/0", "value": {"port": 80, "targetPort": 8080, "name": "http"}}]',
+        target: { kind: 'Service' },
+      },
+    ],
   },
   {
     name: 'error-json-missing-path',
