@@ -249,12 +249,13 @@ spec:
   {
     name: 'patches-strategic-merge-and-json6902-fields',
     resources: shop,
-    patchesStrategicMerge: ['delete-hpa.yaml', 'env.yaml'],
+    patchesStrategicMerge: ['delete-hpa.yaml', 'empty.yaml', 'env.yaml'],
     patchesJson6902: [
       { target: { group: 'apps', version: 'v1', kind: 'Deployment', name: 'storefront' }, path: 'args.yaml' },
       { target: { version: 'v1', kind: 'Service', name: 'checkout-api' }, path: 'port.json' },
     ],
     files: {
+      'empty.yaml': '# patches for this environment go here\n',
       'delete-hpa.yaml': `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
@@ -349,6 +350,12 @@ const failing: ParityCase[] = [
     resources: shop,
     patchesStrategicMerge: ['ns.yaml'],
     files: { 'ns.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart-api\n' },
+  },
+  {
+    name: 'error-only-empty-strategic-merge-patches',
+    resources: shop,
+    patchesStrategicMerge: ['empty.yaml'],
+    files: { 'empty.yaml': '---\n# nothing yet\n' },
   },
   {
     name: 'error-json-test-fails',
