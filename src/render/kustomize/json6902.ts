@@ -1,8 +1,8 @@
 // JSON Patch (RFC 6902) as Kustomize applies it: gopkg.in/evanphx/json-patch.v4 (v4.12). Written here rather than
 // taken from npm because the npm libraries differ where Kustomize users notice (checked against kubectl kustomize):
 // fast-json-patch 3.1.1 refuses negative array indices (evanphx counts them from the end), refuses `replace` of a
-// missing object key (evanphx adds it) and an `add` without `value` (evanphx adds null), and its `test` compares both
-// ways (evanphx only checks the document's keys). Error messages carry paths, never values.
+// missing object key (evanphx adds it) and an `add` without `value` (evanphx adds null), and `copy` from a missing
+// key (evanphx copies null). Error messages carry paths, never values.
 import { parseAllDocuments } from 'yaml';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -131,15 +131,13 @@ function remove(container: Container, key: string): void {
   container.splice(index, 1);
 }
 
-/** evanphx's lazyNode.equal: every key of the document's value must equal in the operation's value. */
+/** Structural equality, as evanphx's test operation compares (key order aside). */
 function equal(actual: Json, expected: Json): boolean {
   if (isMap(actual)) {
     if (!isMap(expected)) return false;
-    return Object.entries(actual).every(([k, v]) => {
-      if (!Object.prototype.hasOwnProperty.call(expected, k)) return false;
-      const e = expected[k]!;
-      return (v === null && e === null) || (v !== null && e !== null && equal(v, e));
-    });
+    const keys = Object.keys(actual);
+    if (keys.length !== Object.keys(expected).length) return false;
+    return keys.every((k) => Object.prototype.hasOwnProperty.call(expected, k) && equal(actual[k]!, expected[k]!));
   }
   if (Array.isArray(actual)) {
     return (

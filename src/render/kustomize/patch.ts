@@ -174,7 +174,7 @@ function applyJsonOperations(resource: Resource, operations: JsonPatchOperation[
 
 /**
  * After a JSON patch Kustomize reads the annotations as a string map and writes them back (to keep its internal
- * ones): values become their YAML text (`true`, `8`), maps and nulls become "", an empty map disappears.
+ * ones): values become their YAML text (`true`, `8`, `null`), maps and lists "", an empty map disappears.
  */
 function stringifyAnnotations(object: KubeObject): void {
   const metadata = object.metadata as Record<string, unknown> | undefined;
@@ -186,7 +186,7 @@ function stringifyAnnotations(object: KubeObject): void {
     return;
   }
   metadata.annotations = Object.fromEntries(
-    entries.map(([k, v]) => [k, v === null || typeof v === 'object' ? '' : String(v)]),
+    entries.map(([k, v]) => [k, v === null ? 'null' : typeof v === 'object' ? '' : String(v)]),
   );
 }
 
@@ -235,16 +235,24 @@ export function applyPatches(resources: Resource[], entries: PatchEntry[]): void
   }
 }
 
-/** The `patchesStrategicMerge` field: each document patches the resource it names; `$patch: delete` removes it. */
+/**
+ * The `patchesStrategicMerge` field: each document patches the resource it names; `$patch: delete` removes it.
+ * Kustomize loads every patch before applying any, and refuses only when none holds a document.
+ */
 export function applyStrategicMergePatches(resources: Resource[], patches: { text: string; source: string }[]): void {
+  const loaded: { patch: KubeObject; source: string }[] = [];
   for (const { text, source } of patches) {
     const documents = parseStrategic(text);
     if (!documents) throw new RenderError(`${source}: not a strategic merge patch`, 'invalid', source);
-    if (documents.length === 0) throw new RenderError(`${source}: the patch is empty`, 'invalid', source);
-    for (const patch of documents) {
-      const resource = resourceNamedBy(resources, patch, source);
-      if (!applyStrategic(resource, patch, {}, source)) removeDeleted(resources, new Set([resource]));
-    }
+    for (const patch of documents) loaded.push({ patch, source });
+  }
+  if (loaded.length === 0 && patches.length > 0) {
+    const source = patches[0]!.source;
+    throw new RenderError(`${source}: the strategic merge patches are empty`, 'invalid', source);
+  }
+  for (const { patch, source } of loaded) {
+    const resource = resourceNamedBy(resources, patch, source);
+    if (!applyStrategic(resource, patch, {}, source)) removeDeleted(resources, new Set([resource]));
   }
 }
 

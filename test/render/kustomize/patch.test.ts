@@ -249,12 +249,13 @@ spec:
   {
     name: 'patches-strategic-merge-and-json6902-fields',
     resources: shop,
-    patchesStrategicMerge: ['delete-hpa.yaml', 'env.yaml'],
+    patchesStrategicMerge: ['delete-hpa.yaml', 'empty.yaml', 'env.yaml'],
     patchesJson6902: [
       { target: { group: 'apps', version: 'v1', kind: 'Deployment', name: 'storefront' }, path: 'args.yaml' },
       { target: { version: 'v1', kind: 'Service', name: 'checkout-api' }, path: 'port.json' },
     ],
     files: {
+      'empty.yaml': '# patches for this environment go here\n',
       'delete-hpa.yaml': `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
@@ -300,6 +301,40 @@ spec:
   },
 ];
 
+cases.push({
+  name: 'json6902-evanphx-semantics',
+  resources: shop,
+  patchesJson6902: [{ target: { kind: 'Deployment', name: 'cart-api' }, path: 'ops.yaml' }],
+  patches: [{ path: 'ops.json', target: { kind: 'Service' } }],
+  files: {
+    // YAML operations are read as YAML 1.1 (sigs.k8s.io/yaml): yes is a boolean, 0755 an octal number.
+    'ops.yaml': `- op: add
+  path: /spec/paused
+  value: yes
+- op: add
+  path: /spec/revisionHistoryLimit
+  value: 010
+- op: test
+  path: /spec/strategy
+  value: null
+- op: copy
+  from: /spec/missing
+  path: /spec/minReadySeconds
+- op: add
+  path: /metadata/labels/example.com~1owner
+  value: team~0payments
+- op: add
+  path: /spec/template/spec/containers/0/args/-1
+  value: --inserted-before-last
+`,
+    'ops.json': `[
+  {"op": "add", "path": "/spec/ports/0/appProtocol", "value": "http"},
+  {"op": "test", "path": "/spec/ports", "value": [{"targetPort": 8080, "appProtocol": "http", "port": 80}]},
+  {"op": "add", "path": "/metadata/annotations", "value": {"count": 3, "enabled": true, "nothing": null}}
+]`,
+  },
+});
+
 /** Inputs both Kustomize and envgate must refuse. */
 const failing: ParityCase[] = [
   {
@@ -317,9 +352,25 @@ const failing: ParityCase[] = [
     files: { 'ns.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart-api\n' },
   },
   {
+    name: 'error-only-empty-strategic-merge-patches',
+    resources: shop,
+    patchesStrategicMerge: ['empty.yaml'],
+    files: { 'empty.yaml': '---\n# nothing yet\n' },
+  },
+  {
     name: 'error-json-test-fails',
     resources: shop,
     patches: [{ patch: '[{"op": "test", "path": "/spec/replicas", "value": 5}]', target: { kind: 'Deployment' } }],
+  },
+  {
+    name: 'error-json-test-compares-whole-values',
+    resources: shop,
+    patches: [
+      {
+        patch: '[{"op": "test", "path": "/spec/ports/0", "value": {"port": 80, "targetPort": 8080, "name": "http"}}]',
+        target: { kind: 'Service' },
+      },
+    ],
   },
   {
     name: 'error-json-missing-path',

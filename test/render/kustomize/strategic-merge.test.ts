@@ -728,7 +728,56 @@ const schemaless = [
   { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' },
   { apiVersion: 'networking.k8s.io/v2', kind: 'Ingress' },
 ];
-const finalizerObjects = [...knownTypes(), ...schemaless]
+/** The kinds Kustomize's v1.21.2 OpenAPI data describes (object metadata included), written out independently. */
+const KUSTOMIZE_KINDS =
+  `v1: Binding ComponentStatus ConfigMap Endpoints Event LimitRange Namespace Node PersistentVolume
+  PersistentVolumeClaim Pod PodTemplate ReplicationController ResourceQuota Secret Service ServiceAccount
+apps/v1: ControllerRevision DaemonSet Deployment ReplicaSet StatefulSet
+batch/v1: CronJob Job
+batch/v1beta1: CronJob
+admissionregistration.k8s.io/v1: MutatingWebhookConfiguration ValidatingWebhookConfiguration
+admissionregistration.k8s.io/v1beta1: MutatingWebhookConfiguration ValidatingWebhookConfiguration
+apiextensions.k8s.io/v1: CustomResourceDefinition
+apiextensions.k8s.io/v1beta1: CustomResourceDefinition
+apiregistration.k8s.io/v1: APIService
+apiregistration.k8s.io/v1beta1: APIService
+authentication.k8s.io/v1: TokenRequest TokenReview
+authentication.k8s.io/v1beta1: TokenReview
+authorization.k8s.io/v1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview SubjectAccessReview
+authorization.k8s.io/v1beta1: LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview SubjectAccessReview
+autoscaling/v1: HorizontalPodAutoscaler Scale
+autoscaling/v2beta1: HorizontalPodAutoscaler
+autoscaling/v2beta2: HorizontalPodAutoscaler
+certificates.k8s.io/v1: CertificateSigningRequest
+certificates.k8s.io/v1beta1: CertificateSigningRequest
+coordination.k8s.io/v1: Lease
+coordination.k8s.io/v1beta1: Lease
+discovery.k8s.io/v1: EndpointSlice
+discovery.k8s.io/v1beta1: EndpointSlice
+events.k8s.io/v1: Event
+events.k8s.io/v1beta1: Event
+extensions/v1beta1: Ingress
+flowcontrol.apiserver.k8s.io/v1beta1: FlowSchema PriorityLevelConfiguration
+networking.k8s.io/v1: Ingress IngressClass NetworkPolicy
+networking.k8s.io/v1beta1: Ingress IngressClass
+node.k8s.io/v1: RuntimeClass
+node.k8s.io/v1beta1: RuntimeClass
+policy/v1: PodDisruptionBudget
+policy/v1beta1: Eviction PodDisruptionBudget PodSecurityPolicy
+rbac.authorization.k8s.io/v1: ClusterRole ClusterRoleBinding Role RoleBinding
+rbac.authorization.k8s.io/v1beta1: ClusterRole ClusterRoleBinding Role RoleBinding
+scheduling.k8s.io/v1: PriorityClass
+scheduling.k8s.io/v1beta1: PriorityClass
+storage.k8s.io/v1: CSIDriver CSINode StorageClass VolumeAttachment
+storage.k8s.io/v1beta1: CSIDriver CSINode CSIStorageCapacity StorageClass VolumeAttachment`
+    .replace(/\n {2}/g, ' ')
+    .split('\n')
+    .flatMap((line) => {
+      const [apiVersion, kinds] = line.split(': ') as [string, string];
+      return kinds.split(' ').map((kind) => ({ apiVersion, kind }));
+    });
+
+const finalizerObjects = [...KUSTOMIZE_KINDS, ...schemaless]
   .map(
     ({ apiVersion, kind }) =>
       `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: finalizer-demo\n  finalizers: [example.com/a]\n`,
@@ -884,6 +933,136 @@ spec:
   },
 );
 
+const edgeTarget = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: edge
+spec:
+  paused: null
+  template:
+    metadata:
+      finalizers: [example.com/a, example.com/b]
+    spec:
+      nodeSelector: null
+      containers:
+      - name: app
+        image: app:1
+        ports:
+        - containerPort: 8080
+        - containerPort: 8443
+          protocol: TCP
+        env:
+        - name: A
+          value: "1"
+      - name: sidecar
+        image: sidecar:1
+`;
+const edgeHeader = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: edge\n';
+
+cases.push(
+  {
+    name: 'edge-nulls-kept-and-new-subtrees',
+    resources: edgeTarget,
+    patches: [
+      {
+        patch: `${edgeHeader}spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile: null
+        sysctls:
+        - $patch: replace
+        - name: net.core.somaxconn
+          value: "1024"
+      affinity:
+        nodeAffinity:
+          $patch: delete
+          requiredDuringSchedulingIgnoredDuringExecution: {}
+        podAntiAffinity:
+          $patch: merge
+          preferredDuringSchedulingIgnoredDuringExecution: []
+      containers:
+      - name: app
+        env:
+        - name: A
+          value: null
+        - name: B
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.name
+        ports:
+        - containerPort: 8080
+          protocol: TCP
+          name: http
+        - containerPort: 8443
+          name: https
+        resources: {}
+`,
+      },
+    ],
+  },
+  {
+    name: 'edge-primitive-list-directives',
+    resources: edgeTarget,
+    patches: [
+      {
+        patch: `${edgeHeader}spec:
+  template:
+    metadata:
+      finalizers:
+      - $patch: replace
+      - example.com/c
+`,
+      },
+      {
+        patch: `${edgeHeader}  finalizers: [example.com/x, example.com/y]
+spec:
+  template:
+    metadata:
+      $patch: merge
+      labels:
+        added: "true"
+`,
+      },
+    ],
+  },
+  {
+    name: 'edge-empty-and-keyless-elements',
+    resources: edgeTarget,
+    patches: [
+      {
+        patch: `${edgeHeader}spec:
+  template:
+    spec:
+      containers:
+      - {}
+      - name: sidecar
+        $patch: delete
+      - image: nameless:1
+`,
+      },
+    ],
+  },
+  {
+    name: 'edge-all-elements-deleted',
+    resources: edgeTarget,
+    patches: [
+      {
+        patch: `${edgeHeader}spec:
+  template:
+    spec:
+      containers:
+      - name: sidecar
+        $patch: delete
+      - name: app
+        $patch: delete
+`,
+      },
+    ],
+  },
+);
+
 let kubectl: Map<string, Outcome>;
 
 beforeAll(async () => {
@@ -904,6 +1083,11 @@ describe.skipIf(!hasKubectl)('strategic merge matches kubectl kustomize', () => 
 });
 
 describe('strategicMerge', () => {
+  it('knows exactly the kinds Kustomize has schema data for', () => {
+    const key = (t: { apiVersion: string; kind: string }) => `${t.apiVersion} ${t.kind}`;
+    expect(knownTypes().map(key).sort()).toEqual(KUSTOMIZE_KINDS.map(key).sort());
+  });
+
   it('leaves its arguments alone and returns null when the patch deletes the object', () => {
     const target = { kind: 'ConfigMap', metadata: { name: 'a' }, data: { x: '1' } };
     const patch = { kind: 'ConfigMap', metadata: { name: 'a' }, $patch: 'delete' };
