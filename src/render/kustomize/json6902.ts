@@ -4,6 +4,7 @@
 // missing object key (evanphx adds it) and an `add` without `value` (evanphx adds null), and `copy` from a missing
 // key (evanphx copies null). Error messages carry paths, never values.
 import { parseAllDocuments } from 'yaml';
+import { KUBERNETES_YAML_OPTIONS } from '../../validate/yaml.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonMap = { [key: string]: Json };
@@ -31,8 +32,8 @@ export function decodeJsonPatch(text: string): JsonPatchOperation[] {
       throw new JsonPatchError('the JSON patch is not valid JSON');
     }
   } else {
-    // sigs.k8s.io/yaml's YAMLToJSON reads YAML 1.1: `on`, `yes` are booleans there.
-    const first = parseAllDocuments(text, { version: '1.1' })[0];
+    // sigs.k8s.io/yaml's YAMLToJSON reads go-yaml v2's YAML 1.1: `on`, `yes` are booleans, `0644` is octal.
+    const first = parseAllDocuments(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false })[0];
     if (!first || 'empty' in first) throw new JsonPatchError('the JSON patch is empty');
     if (first.errors.length > 0) throw new JsonPatchError('the JSON patch is not valid YAML');
     data = first.toJS();

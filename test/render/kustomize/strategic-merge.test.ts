@@ -1045,6 +1045,44 @@ spec:
     ],
   },
   {
+    // Any strategic merge rebuilds every merged list of the target: duplicates by key collapse to the last one,
+    // empty elements go, even where the patch says nothing.
+    name: 'edge-untouched-lists-normalised',
+    resources: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: edge
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: app
+        image: app:1
+        env:
+        - name: MODE
+          value: first
+        - name: OTHER
+          value: x
+        - name: MODE
+          value: second
+        ports:
+        - containerPort: 80
+          protocol: TCP
+        - containerPort: 81
+        - containerPort: 80
+          protocol: TCP
+          name: dup
+      volumes:
+      - {}
+      - name: data
+        emptyDir: {}
+      tolerations:
+      - {}
+`,
+    patches: [{ patch: `${edgeHeader}spec:\n  replicas: 2\n` }],
+  },
+  {
     name: 'edge-all-elements-deleted',
     resources: edgeTarget,
     patches: [
