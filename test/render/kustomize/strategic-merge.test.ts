@@ -1083,6 +1083,65 @@ spec:
     patches: [{ patch: `${edgeHeader}spec:\n  replicas: 2\n` }],
   },
   {
+    // A common overlay: the patch spells out protocol: TCP where the base left it out. Kustomize keeps the base's
+    // port and drops the patch's fields; a new protocol/port pair is added in front.
+    name: 'edge-explicit-protocol-against-implicit',
+    resources: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: edge
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        image: app:1
+        ports:
+        - containerPort: 8080
+        - containerPort: 9090
+          name: metrics
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: edge
+spec:
+  ports:
+  - port: 80
+    targetPort: 8080
+`,
+    patches: [
+      {
+        patch: `${edgeHeader}spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        ports:
+        - containerPort: 8080
+          protocol: TCP
+          name: http
+        - containerPort: 9090
+          protocol: UDP
+`,
+      },
+      {
+        patch: `apiVersion: v1
+kind: Service
+metadata:
+  name: edge
+spec:
+  ports:
+  - port: 80
+    protocol: TCP
+    name: http
+  - port: 443
+    targetPort: 8443
+`,
+      },
+    ],
+  },
+  {
     name: 'edge-all-elements-deleted',
     resources: edgeTarget,
     patches: [
