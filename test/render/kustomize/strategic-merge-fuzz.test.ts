@@ -1,5 +1,5 @@
 // Differential test: seeded random Deployments and strategic merge patches (merged and replaced lists, ports with
-// and without protocol, directives on maps, elements and lists, nulls, duplicates) built by kubectl kustomize and by
+// and without protocol, topology spread constraints, directives on maps, elements and lists, nulls, duplicates) built by kubectl kustomize and by
 // envgate, compared object by object. The seed is fixed, so a failure reproduces; ENVGATE_FUZZ_SEED=<n> explores others.
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ function generator(seed: number) {
       return e;
     });
   const portList = () =>
-    some(ports).map((containerPort) => {
+    [...some(ports), ...(chance(0.3) ? [pick(ports)] : [])].map((containerPort) => {
       const p: Record<string, unknown> = { containerPort };
       const protocol = pick(protocols);
       if (protocol) p.protocol = protocol;
@@ -69,6 +69,14 @@ function generator(seed: number) {
     if (!patch || chance(0.8)) s.containers = containers(patch);
     if (chance(0.4)) s.volumes = some(['data', 'cache', 'tmp']).map((name) => ({ name, emptyDir: {} }));
     if (chance(0.3)) s.tolerations = [{ key: patch ? 'patched' : 'base', operator: 'Exists' }];
+    if (chance(0.3))
+      s.topologySpreadConstraints = some(['zone', 'host']).flatMap((key) =>
+        some(['DoNotSchedule', 'ScheduleAnyway', undefined]).map((when) => ({
+          topologyKey: key,
+          ...(when ? { whenUnsatisfiable: when } : {}),
+          maxSkew: patch ? 2 : 1,
+        })),
+      );
     if (patch && chance(0.1)) s.nodeSelector = null;
     else if (chance(0.3)) s.nodeSelector = { pool: patch ? 'b' : 'a' };
     return s;
