@@ -1,6 +1,7 @@
 // Differential test: seeded random Deployments and strategic merge patches (merged and replaced lists, ports with
-// and without protocol, topology spread constraints, directives on maps, elements and lists, nulls, duplicates) built by kubectl kustomize and by
-// envgate, compared object by object. The seed is fixed, so a failure reproduces; ENVGATE_FUZZ_SEED=<n> explores others.
+// and without protocol, topology spread constraints, directives on maps, elements and lists, nulls, duplicates)
+// built by kubectl kustomize and by envgate, compared object by object. The seed is fixed, so a failure
+// reproduces; ENVGATE_FUZZ_SEED=<n> explores others.
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupKubectlTrees, hasKubectl } from '../../helpers/kubectl-renderer.js';
