@@ -1,6 +1,7 @@
 // JSON Patch (RFC 6902) as Kustomize applies it: gopkg.in/evanphx/json-patch.v4 (v4.12). Written here rather than
 // taken from npm because the npm libraries differ where Kustomize users notice (checked against kubectl kustomize):
-// fast-json-patch 3.1.1 refuses negative array indices (evanphx counts them from the end), refuses `replace` of a
+// fast-json-patch 3.1.1 refuses negative array indices (evanphx counts them from the end in every operation: `-1`
+// is the last element, and for `add` the end of the list), refuses `replace` of a
 // missing object key (evanphx adds it) and an `add` without `value` (evanphx adds null), and `copy` from a missing
 // key (evanphx copies null). Error messages carry paths, never values.
 import { parseAllDocuments } from 'yaml';
@@ -92,14 +93,19 @@ function findParent(doc: JsonMap, path: string): [Container, string] | undefined
   return [current, decodeKey(split[split.length - 1]!)];
 }
 
+/** An existing element's index; negative ones count from the end (evanphx v4.12). */
+function existingIndex(container: Json[], key: string): number {
+  const index = atoi(key);
+  if (index === undefined || index >= container.length || index < -container.length)
+    throw new JsonPatchError(`invalid array index "${key}"`);
+  return index < 0 ? index + container.length : index;
+}
+
 /** undefined for a missing key; throws for an array index that is not one. */
 function get(container: Container, key: string): Json | undefined {
   if (!Array.isArray(container))
     return Object.prototype.hasOwnProperty.call(container, key) ? container[key] : undefined;
-  const index = atoi(key);
-  if (index === undefined || index < 0 || index >= container.length)
-    throw new JsonPatchError(`invalid array index "${key}"`);
-  return container[index];
+  return container[existingIndex(container, key)];
 }
 
 function add(container: Container, key: string, value: Json): void {
@@ -125,11 +131,7 @@ function remove(container: Container, key: string): void {
     delete container[key];
     return;
   }
-  let index = atoi(key);
-  if (index === undefined || index >= container.length || index < -container.length)
-    throw new JsonPatchError(`invalid array index "${key}"`);
-  if (index < 0) index += container.length;
-  container.splice(index, 1);
+  container.splice(existingIndex(container, key), 1);
 }
 
 /** Structural equality, as evanphx's test operation compares (key order aside). */
@@ -172,8 +174,7 @@ export function applyJsonPatch(doc: JsonMap, operations: JsonPatchOperation[]): 
       }
       case 'replace': {
         const [container, key] = parentOf(doc, operation.path, 'replace', 'path');
-        get(container, key);
-        if (Array.isArray(container)) container[atoi(key)!] = structuredClone(value);
+        if (Array.isArray(container)) container[existingIndex(container, key)] = structuredClone(value);
         else container[key] = structuredClone(value);
         break;
       }

@@ -47,6 +47,8 @@ describe('applyJsonPatch', () => {
       'External',
       'Object',
     ]);
+    const replaced = apply('[{"op":"replace","path":"/spec/metrics/-1/type","value":"Last"}]');
+    expect(replaced.spec.metrics.map((m) => m.type)).toEqual(['Resource', 'Last']);
   });
 
   it('replace adds a missing key, add without value adds null, copy of a missing key copies null', () => {

@@ -1,6 +1,6 @@
 // Parity harness for the patch modules: each case is a small kustomization (resources plus patches) built by real
 // Kustomize (`kubectl kustomize`) and by envgate's patch functions on the same text, compared object by object.
-// All cases go into one snapshot (a directory each) and kubectl runs on them concurrently.
+// All cases go into one snapshot (a directory each) and kubectl runs on several at once.
 import { parseAllDocuments, stringify } from 'yaml';
 import { MemorySnapshot } from '../../../src/git/memory.js';
 import { newResource, type Resource } from '../../../src/render/kustomize/resource.js';
@@ -86,7 +86,9 @@ export function renderWithEnvgate(c: ParityCase, dir = c.name): Outcome {
   return { objects: sorted(resources.map((r) => r.object)) };
 }
 
-/** Real Kustomize on every case at once. */
+const KUBECTL_CONCURRENCY = 6;
+
+/** Real Kustomize on every case, a few at a time. */
 export async function renderWithKubectl(cases: ParityCase[]): Promise<Map<string, Outcome>> {
   const files: Record<string, string> = {};
   for (const c of cases) {
@@ -95,18 +97,24 @@ export async function renderWithKubectl(cases: ParityCase[]): Promise<Map<string
     for (const [name, text] of Object.entries(c.files ?? {})) files[`${c.name}/${name}`] = text;
   }
   const snapshot = MemorySnapshot.fromRecord('parity', files);
-  const outcomes = await Promise.all(
-    cases.map(async (c): Promise<[string, Outcome]> => {
-      try {
-        const out = await kubectlRender(
-          snapshot,
-          { path: c.name, type: 'kustomize' },
-          { engine: 'kustomize', loadRestrictor: 'LoadRestrictionsRootOnly' },
-        );
-        return [c.name, { objects: sorted(out.objects) }];
-      } catch (error) {
-        return [c.name, { error: (error as Error).message }];
-      }
+  const render = async (c: ParityCase): Promise<[string, Outcome]> => {
+    try {
+      const out = await kubectlRender(
+        snapshot,
+        { path: c.name, type: 'kustomize' },
+        { engine: 'kustomize', loadRestrictor: 'LoadRestrictionsRootOnly' },
+      );
+      return [c.name, { objects: sorted(out.objects) }];
+    } catch (error) {
+      return [c.name, { error: (error as Error).message }];
+    }
+  };
+  // A few kubectl processes at a time: the suite runs test files in parallel on two cores.
+  const outcomes: [string, Outcome][] = [];
+  const queue = [...cases];
+  await Promise.all(
+    Array.from({ length: KUBECTL_CONCURRENCY }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) outcomes.push(await render(c));
     }),
   );
   return new Map(outcomes);

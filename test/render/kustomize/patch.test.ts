@@ -352,6 +352,21 @@ const failing: ParityCase[] = [
     files: { 'ns.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart-api\n' },
   },
   {
+    name: 'error-patch-without-api-version',
+    resources: shop,
+    patches: [{ patch: 'kind: Deployment\nmetadata:\n  name: cart-api\n  namespace: shop\nspec:\n  replicas: 2\n' }],
+  },
+  {
+    name: 'error-patch-with-other-api-version',
+    resources: shop,
+    patches: [
+      {
+        patch:
+          'apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: cart-api\n  namespace: shop\nspec:\n  replicas: 2\n',
+      },
+    ],
+  },
+  {
     name: 'error-only-empty-strategic-merge-patches',
     resources: shop,
     patchesStrategicMerge: ['empty.yaml'],
