@@ -75,6 +75,7 @@ const SPECIAL: Record<string, Record<string, MergeSchema>> = {
     Service: resource({ spec: { fields: { ports: { mergeKeys: ['port', 'protocol'] } } } }),
     ServiceAccount: resource({ secrets: { mergeKeys: ['name'] } }),
     Node: resource({ spec: { fields: { podCIDRs: { mergeKeys: [] } } } }),
+    ComponentStatus: resource({ conditions: { mergeKeys: ['type'] } }),
   },
   'apps/v1': {
     Deployment: withPodTemplate,
@@ -98,7 +99,7 @@ const SPECIAL: Record<string, Record<string, MergeSchema>> = {
 
 /** Every other kind of the v1.21.2 API with object metadata: only finalizers and ownerReferences merge. */
 const PLAIN: Record<string, string> = {
-  v1: 'Binding ComponentStatus ConfigMap Endpoints Event LimitRange Namespace PersistentVolume PersistentVolumeClaim ResourceQuota Secret',
+  v1: 'Binding ConfigMap Endpoints Event LimitRange Namespace PersistentVolume PersistentVolumeClaim ResourceQuota Secret',
   'apps/v1': 'ControllerRevision',
   'apiextensions.k8s.io/v1': 'CustomResourceDefinition',
   'apiextensions.k8s.io/v1beta1': 'CustomResourceDefinition',

@@ -540,6 +540,16 @@ webhooks:
 - name: b.injector.example.com
   sideEffects: None
 ---
+apiVersion: v1
+kind: ComponentStatus
+metadata:
+  name: etcd-0
+conditions:
+- type: Healthy
+  status: "True"
+- type: Other
+  status: "True"
+---
 apiVersion: storage.k8s.io/v1
 kind: CSINode
 metadata:
@@ -710,6 +720,15 @@ metadata:
 webhooks:
 - name: a.injector.example.com
   failurePolicy: Ignore
+`,
+  `apiVersion: v1
+kind: ComponentStatus
+metadata:
+  name: etcd-0
+conditions:
+- type: Healthy
+  status: "False"
+  message: patched
 `,
   `apiVersion: storage.k8s.io/v1
 kind: CSINode
