@@ -1,10 +1,15 @@
-// Kustomize's images transformer: every container and init container image (found anywhere in the object, as
-// Kustomize's legacy filter does, and at the default field specs) whose name matches gets its new name, tag or
-// digest. CustomResourceDefinitions are never touched.
+// Kustomize's images transformer (plugin/builtin/imagetagtransformer at v5.5.0): for each `images:` entry, first
+// the legacy walk (every `containers`/`initContainers` list anywhere in any object but a CRD), then the field
+// specs (builtinpluginconsts/images.go plus custom `configurations`). Matching and the resulting strings follow
+// api/internal/image exactly, including its quirks: the entry's `name` is used as a regular expression, a tag is
+// `[a-zA-Z0-9_.{}-]*` and only `sha256` digests count.
+import type { KubeObject } from '../types.js';
 import { RenderError } from '../types.js';
 import { visitFieldSpec, type FieldSpec } from './fieldspec.js';
+import { mergeFieldSpecs } from './transformers.js';
 import type { Resource } from './resource.js';
 
+/** An `images:` entry of a kustomization. */
 export interface ImageSpec {
   name?: string;
   newName?: string;
@@ -13,34 +18,39 @@ export interface ImageSpec {
   tagSuffix?: string;
 }
 
-const IMAGE_SPECS: FieldSpec[] = [
-  'spec/containers[]/image',
-  'spec/initContainers[]/image',
-  'spec/volumes[]/image/reference',
-  'spec/template/spec/containers[]/image',
-  'spec/template/spec/initContainers[]/image',
-  'spec/template/spec/volumes[]/image/reference',
-].map((path) => ({ path, create: true }));
+/**
+ * builtinpluginconsts/images.go at v5.5.0. Kustomize lists them with `create: true`, but its images filter sets no
+ * node kind to create, so nothing is ever created: a container without `image` stays without one.
+ */
+export const IMAGE_SPECS: readonly FieldSpec[] = [
+  { path: 'spec/containers[]/image' },
+  { path: 'spec/initContainers[]/image' },
+  { path: 'spec/template/spec/containers[]/image' },
+  { path: 'spec/template/spec/initContainers[]/image' },
+];
 
-/** Kustomize's image.IsImageMatched: the configured name is a regular expression, anchored, tag and digest optional. */
-function matcher(name: string): (image: string) => boolean {
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** image.IsImageMatched: `name` is spliced into a regular expression unescaped, as Kustomize does. */
+export function imageMatcher(name: string): (image: string) => boolean {
   let pattern: RegExp;
   try {
-    pattern = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?$`);
+    pattern = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
   } catch {
-    return () => false;
+    throw new RenderError(`images: name '${name}' is not a valid image name pattern`, 'invalid');
   }
   return (image) => pattern.test(image);
 }
 
-/** Kustomize's image.Split: name, tag and digest, with a registry port not mistaken for a tag. */
+/** image.Split: name, tag and digest; a `:` before the first `/` is a registry port, not a tag. */
 export function splitImage(image: string): { name: string; tag: string; digest: string } {
-  let searchName = image;
   let slash = image.indexOf('/');
-  if (slash > 0) searchName = image.slice(slash);
+  let search = image;
+  if (slash > 0) search = image.slice(slash);
   else slash = 0;
-  let at = searchName.indexOf('@');
-  let colon = searchName.indexOf(':');
+  let at = search.indexOf('@');
+  let colon = search.indexOf(':');
   if (colon < 0 && at < 0) return { name: image, tag: '', digest: '' };
   if (at >= 0 && (at < colon || colon < 0)) {
     at += slash;
@@ -55,59 +65,81 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, colon), tag: image.slice(colon + 1), digest: '' };
 }
 
-function updated(image: string, spec: ImageSpec): string {
+/** The new image string for `image` under `entry`, or undefined when the entry does not match it. */
+export function updatedImage(
+  image: string,
+  entry: ImageSpec,
+  matches = imageMatcher(entry.name ?? ''),
+): string | undefined {
+  if (!matches(image)) return undefined;
   let { name, tag, digest } = splitImage(image);
-  if (spec.newName) name = spec.newName;
-  if (spec.newTag && spec.digest) {
-    tag = spec.newTag;
-    digest = spec.digest;
-  } else if (spec.newTag) {
-    tag = spec.newTag;
+  if (entry.newName) name = entry.newName;
+  if (entry.newTag && entry.digest) {
+    tag = entry.newTag;
+    digest = entry.digest;
+  } else if (entry.newTag) {
+    tag = entry.newTag;
     digest = '';
-  } else if (spec.digest) {
+  } else if (entry.digest) {
     tag = '';
-    digest = spec.digest;
-  } else if (spec.tagSuffix) {
-    tag += spec.tagSuffix;
+    digest = entry.digest;
+  } else if (entry.tagSuffix) {
+    tag += entry.tagSuffix;
     digest = '';
   }
-  return `${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+  return name + (tag ? `:${tag}` : '') + (digest ? `@${digest}` : '');
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
+function describe(object: KubeObject): string {
+  return `${String(object.kind ?? '(no kind)')} ${object.metadata?.name ?? '(no name)'}`;
+}
 
-/** Every `containers`/`initContainers` list anywhere in the object, depth first, children before their parent. */
-function visitContainerLists(node: unknown, visit: (list: unknown) => void): void {
+function updateField(
+  parent: Record<string, unknown>,
+  key: string,
+  entry: ImageSpec,
+  matches: (s: string) => boolean,
+  object: KubeObject,
+): void {
+  const value = parent[key];
+  if (value === null || value === undefined) return;
+  if (typeof value === 'object') {
+    throw new RenderError(`images: field '${key}' of ${describe(object)} is not a string`, 'invalid');
+  }
+  const next = updatedImage(String(value), entry, matches);
+  if (next !== undefined) parent[key] = next;
+}
+
+/** The legacy filter: every `containers`/`initContainers` sequence at any depth, innermost first. */
+function walkContainers(node: unknown, visit: (container: Record<string, unknown>) => void): void {
   if (Array.isArray(node)) {
-    for (const item of node) visitContainerLists(item, visit);
-  } else if (isMapping(node)) {
-    for (const [key, value] of Object.entries(node)) {
-      visitContainerLists(value, visit);
-      if (key === 'containers' || key === 'initContainers') visit(value);
+    for (const element of node) walkContainers(element, visit);
+    return;
+  }
+  if (!isMapping(node)) return;
+  for (const [key, value] of Object.entries(node)) {
+    walkContainers(value, visit);
+    if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
+      for (const container of value) if (isMapping(container)) visit(container);
     }
   }
 }
 
-export function applyImages(resources: Resource[], images: ImageSpec[], extraSpecs: FieldSpec[] = []): void {
-  const specs = [...IMAGE_SPECS, ...extraSpecs];
-  for (const image of images) {
-    const matches = matcher(image.name ?? '');
-    const set = (parent: Record<string, unknown>, key: string, source: string) => {
-      const value = parent[key];
-      if (value === undefined || value === null) return;
-      if (typeof value !== 'string') {
-        throw new RenderError(`images: ${key} must be a string`, 'invalid', source);
-      }
-      if (matches(value)) parent[key] = updated(value, image);
-    };
-    for (const resource of resources) {
-      if (resource.object.kind === 'CustomResourceDefinition') continue;
-      visitContainerLists(resource.object, (list) => {
-        if (!Array.isArray(list)) return;
-        for (const container of list) if (isMapping(container)) set(container, 'image', resource.source);
-      });
-      for (const s of specs) visitFieldSpec(resource.object, s, (parent, key) => set(parent, key, resource.source));
+export function applyImages(resources: Resource[], images: ImageSpec[], extraSpecs?: FieldSpec[]): void {
+  // The images filter never creates fields (see IMAGE_SPECS), custom specs included.
+  const specs = mergeFieldSpecs(
+    IMAGE_SPECS,
+    extraSpecs?.map((s) => ({ ...s, create: false })),
+  );
+  for (const entry of images) {
+    const matches = imageMatcher(entry.name ?? '');
+    const targets = resources.map((r) => r.object).filter((o) => o.kind !== 'CustomResourceDefinition');
+    for (const object of targets) {
+      walkContainers(object, (container) => updateField(container, 'image', entry, matches, object));
+    }
+    for (const object of targets) {
+      for (const spec of specs)
+        visitFieldSpec(object, spec, (parent, key) => updateField(parent, key, entry, matches, object));
     }
   }
 }

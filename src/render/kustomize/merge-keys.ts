@@ -6,8 +6,8 @@
 //
 // This is the part of that document that changes a merge: the kinds it knows and the paths to their merged lists,
 // written as a small type graph. Each merged list here is exercised by a kubectl parity case in
-// test/render/kustomize/strategic-merge.test.ts. Status sub-resources (conditions by `type` and the like) are left
-// out: GitOps sources do not carry status.
+// test/render/kustomize/strategic-merge.test.ts. Status lists are included: exported manifests committed to Git
+// carry status, and any strategic merge rebuilds every merged list of its target.
 
 /** The schema at one position of an object, reduced to what merging needs. */
 export interface MergeSchema {
@@ -75,6 +75,7 @@ const SPECIAL: Record<string, Record<string, MergeSchema>> = {
     Service: resource({ spec: { fields: { ports: { mergeKeys: ['port', 'protocol'] } } } }),
     ServiceAccount: resource({ secrets: { mergeKeys: ['name'] } }),
     Node: resource({ spec: { fields: { podCIDRs: { mergeKeys: [] } } } }),
+    ComponentStatus: resource({ conditions: { mergeKeys: ['type'] } }),
   },
   'apps/v1': {
     Deployment: withPodTemplate,
@@ -98,7 +99,7 @@ const SPECIAL: Record<string, Record<string, MergeSchema>> = {
 
 /** Every other kind of the v1.21.2 API with object metadata: only finalizers and ownerReferences merge. */
 const PLAIN: Record<string, string> = {
-  v1: 'Binding ComponentStatus ConfigMap Endpoints Event LimitRange Namespace PersistentVolume PersistentVolumeClaim ResourceQuota Secret',
+  v1: 'Binding ConfigMap Endpoints Event LimitRange Namespace PersistentVolume PersistentVolumeClaim ResourceQuota Secret',
   'apps/v1': 'ControllerRevision',
   'apiextensions.k8s.io/v1': 'CustomResourceDefinition',
   'apiextensions.k8s.io/v1beta1': 'CustomResourceDefinition',
@@ -137,12 +138,34 @@ const PLAIN: Record<string, string> = {
   'storage.k8s.io/v1beta1': 'CSIDriver CSIStorageCapacity StorageClass VolumeAttachment',
 };
 
+/** Kinds whose status lists merge too (exported manifests carry status): conditions by type, and more for some. */
+const STATUS: Record<string, Record<string, MergeSchema>> = {};
+const conditions = { conditions: { mergeKeys: ['type'] } };
+for (const [apiVersion, kinds] of Object.entries({
+  v1: 'Namespace PersistentVolumeClaim ReplicationController Service',
+  'apps/v1': 'DaemonSet Deployment ReplicaSet StatefulSet',
+  'batch/v1': 'Job',
+  'policy/v1': 'PodDisruptionBudget',
+  'policy/v1beta1': 'PodDisruptionBudget',
+  'apiregistration.k8s.io/v1': 'APIService',
+  'apiregistration.k8s.io/v1beta1': 'APIService',
+}))
+  for (const kind of kinds.split(' ')) (STATUS[apiVersion] ??= {})[kind] = { fields: conditions };
+STATUS.v1!.Pod = { fields: { ...conditions, podIPs: { mergeKeys: ['ip'] } } };
+STATUS.v1!.Node = { fields: { ...conditions, addresses: { mergeKeys: ['type'] } } };
+
 const plainResource = resource();
 const BY_TYPE = new Map<string, MergeSchema>();
 for (const [apiVersion, kinds] of Object.entries(PLAIN))
   for (const kind of kinds.split(' ')) BY_TYPE.set(`${apiVersion} ${kind}`, plainResource);
 for (const [apiVersion, kinds] of Object.entries(SPECIAL))
   for (const [kind, schema] of Object.entries(kinds)) BY_TYPE.set(`${apiVersion} ${kind}`, schema);
+for (const [apiVersion, kinds] of Object.entries(STATUS))
+  for (const [kind, status] of Object.entries(kinds)) {
+    const key = `${apiVersion} ${kind}`;
+    const schema = BY_TYPE.get(key)!;
+    BY_TYPE.set(key, { fields: { ...schema.fields, status } });
+  }
 
 /** Every apiVersion and kind with a schema, for tests that check each one against Kustomize. */
 export function knownTypes(): { apiVersion: string; kind: string }[] {

@@ -26,27 +26,42 @@ export interface PatchEntry {
 
 type Parsed = { kind: 'strategic'; patches: KubeObject[] } | { kind: 'json'; operations: JsonPatchOperation[] };
 
-/** kyaml's GetMeta: a document with none of apiVersion, kind and metadata identity is not a resource. */
-function hasResourceMeta(value: Record<string, unknown>): boolean {
-  const present = (v: unknown) =>
-    v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v).length === 0);
-  if (present(value.apiVersion) || present(value.kind)) return true;
-  const metadata = value.metadata;
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
-  const m = metadata as Record<string, unknown>;
-  return present(m.name) || present(m.namespace) || present(m.labels) || present(m.annotations);
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** YAML scalar text of a metadata field, "" when unset or empty (kyaml's GetMeta). */
+function metaText(value: unknown): string {
+  if (value === undefined || value === null || typeof value === 'object') return '';
+  return String(value);
 }
 
-/** The documents of a strategic merge patch; undefined when the text is not one (a list, a scalar, bad YAML). */
+/**
+ * The documents of a strategic merge patch as Kustomize's resource factory reads them: empty documents skipped,
+ * each needing a kind and (unless a list) a name, `…List` documents with `items` replaced by their items (queued
+ * after the other documents). Undefined when the text is not a strategic merge patch.
+ */
 function parseStrategic(text: string): KubeObject[] | undefined {
-  const patches: KubeObject[] = [];
+  const queue: unknown[] = [];
   for (const document of parseAllDocuments(text)) {
     if (document.errors.length > 0) return undefined;
     const value: unknown = document.toJS();
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-    if (!hasResourceMeta(value as Record<string, unknown>)) return undefined;
-    patches.push(value as KubeObject);
+    if (value === null || value === undefined || (isRecord(value) && Object.keys(value).length === 0)) continue;
+    if (!isRecord(value)) return undefined;
+    const kind = metaText(value.kind);
+    if (kind === '') return undefined;
+    if (!kind.endsWith('List') && metaText(isRecord(value.metadata) ? value.metadata.name : undefined) === '')
+      return undefined;
+    queue.push(value);
+  }
+  const patches: KubeObject[] = [];
+  while (queue.length > 0) {
+    const value = queue.shift() as Record<string, unknown>;
+    if (!metaText(value.kind).endsWith('List') || !('items' in value)) {
+      patches.push(value as KubeObject);
+      continue;
+    }
+    if (value.items === null) continue;
+    if (!Array.isArray(value.items) || !value.items.every(isRecord)) return undefined;
+    queue.push(...value.items);
   }
   return patches;
 }

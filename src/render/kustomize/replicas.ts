@@ -1,44 +1,63 @@
-// Kustomize's replicas transformer: `spec.replicas` of the workload named (by any name it has had), for the kinds
-// in its field specs. Naming nothing that exists is an error, as in Kustomize.
+// Kustomize's replicas transformer (plugin/builtin/replicacounttransformer): for each `replicas:` entry, every
+// resource whose current or any earlier name is the entry's name and whose kind one of the field specs selects
+// gets the count, creating `spec/replicas` when absent. An entry that matches nothing is an error, as in Kustomize.
 import { RenderError } from '../types.js';
-import { specMatches, visitFieldSpec, type FieldSpec } from './fieldspec.js';
-import { resIdOf, type Resource } from './resource.js';
+import { visitFieldSpec, type FieldSpec } from './fieldspec.js';
+import { groupOf, resIdOf, type ResId, type Resource } from './resource.js';
+import { mergeFieldSpecs } from './transformers.js';
 
+/** A `replicas:` entry of a kustomization. */
 export interface ReplicaSpec {
   name?: string;
   count: number;
 }
 
-const REPLICA_SPECS: FieldSpec[] = ['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet'].map((kind) => ({
-  path: 'spec/replicas',
-  kind,
-  create: true,
-}));
+/** builtinpluginconsts/replicas.go. */
+export const REPLICA_SPECS: readonly FieldSpec[] = [
+  { kind: 'Deployment', path: 'spec/replicas', create: true },
+  { kind: 'ReplicationController', path: 'spec/replicas', create: true },
+  { kind: 'ReplicaSet', path: 'spec/replicas', create: true },
+  { kind: 'StatefulSet', path: 'spec/replicas', create: true },
+];
 
-export function applyReplicas(resources: Resource[], replicas: ReplicaSpec[], extraSpecs: FieldSpec[] = []): void {
-  const specs = [...REPLICA_SPECS, ...extraSpecs];
-  for (const replica of replicas) {
+function selects(spec: FieldSpec, id: ResId): boolean {
+  const slash = id.apiVersion.indexOf('/');
+  const version = slash < 0 ? id.apiVersion : id.apiVersion.slice(slash + 1);
+  if (spec.kind && spec.kind !== id.kind) return false;
+  if (spec.group && spec.group !== groupOf(id.apiVersion)) return false;
+  if (spec.version && spec.version !== version) return false;
+  return true;
+}
+
+/** Kustomize's Gvk.String for the error message: `Kind.version.group` with `[noKind]`-style gaps. */
+function gvkString(spec: FieldSpec): string {
+  return [spec.kind || '[noKind]', spec.version || '[noVer]', spec.group || '[noGrp]'].join('.');
+}
+
+export function applyReplicas(resources: Resource[], replicas: ReplicaSpec[], extraSpecs?: FieldSpec[]): void {
+  const specs = mergeFieldSpecs(REPLICA_SPECS, extraSpecs);
+  for (const entry of replicas) {
+    const name = entry.name ?? '';
+    const count = entry.count ?? 0;
+    if (!Number.isInteger(count)) {
+      throw new RenderError(`replicas: count for '${name}' must be an integer`, 'invalid');
+    }
     let found = false;
-    for (const s of specs) {
-      for (const resource of resources) {
-        const ids = [...resource.previousIds, resIdOf(resource.object)];
-        if (
-          !ids.some((id) => id.name === replica.name && specMatches(s, { apiVersion: id.apiVersion, kind: id.kind }))
-        ) {
-          continue;
-        }
-        found = true;
-        visitFieldSpec(resource.object, s, (parent, key) => {
-          parent[key] = replica.count;
+    for (const spec of specs) {
+      const matching = resources.filter((r) =>
+        [resIdOf(r.object), ...r.previousIds].some((id) => id.name === name && selects(spec, id)),
+      );
+      if (matching.length === 0) continue;
+      found = true;
+      for (const resource of matching) {
+        visitFieldSpec(resource.object, spec, (parent, key) => {
+          parent[key] = count;
         });
       }
     }
     if (!found) {
-      const gvks = specs.map((s) =>
-        `${s.group ? `${s.group}_` : ''}${s.version ?? ''}_${s.kind ?? ''}`.replace(/^_/, ''),
-      );
       throw new RenderError(
-        `replicas: resource with name ${replica.name ?? ''} does not match a config with the following GVK [${gvks.join(' ')}]`,
+        `resource with name ${name} does not match a config with the following GVK [${specs.map(gvkString).join(' ')}]`,
         'invalid',
       );
     }

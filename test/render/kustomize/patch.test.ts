@@ -335,6 +335,51 @@ cases.push({
   },
 });
 
+cases.push({
+  name: 'list-documents-and-minimal-patches',
+  resources: shop,
+  patches: [
+    { path: 'list.yaml' },
+    // With a target, kind and name are all a patch needs; the name is only a placeholder.
+    {
+      patch: 'kind: Deployment\nmetadata:\n  name: placeholder\nspec:\n  revisionHistoryLimit: 3\n',
+      target: { kind: 'Deployment' },
+    },
+  ],
+  patchesStrategicMerge: ['service-list.yaml'],
+  files: {
+    'list.yaml': `apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: cart-api
+    namespace: shop
+  spec:
+    replicas: 6
+- apiVersion: networking.k8s.io/v1
+  kind: Ingress
+  metadata:
+    name: shop
+    namespace: shop
+  spec:
+    ingressClassName: traefik
+`,
+    'service-list.yaml': `apiVersion: v1
+kind: ServiceList
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: checkout-api
+    namespace: shop
+  spec:
+    type: NodePort
+`,
+  },
+});
+
 /** Inputs both Kustomize and envgate must refuse. */
 const failing: ParityCase[] = [
   {
@@ -364,6 +409,13 @@ const failing: ParityCase[] = [
         patch:
           'apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: cart-api\n  namespace: shop\nspec:\n  replicas: 2\n',
       },
+    ],
+  },
+  {
+    name: 'error-patch-without-name',
+    resources: shop,
+    patches: [
+      { patch: 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n', target: { kind: 'Deployment' } },
     ],
   },
   {

@@ -1,5 +1,6 @@
 // Strategic merge against real Kustomize: every merged list of merge-keys.ts, the directives, nulls, kinds without a
 // schema (CRDs, API versions newer than Kustomize's v1.21 OpenAPI data), all checked with kubectl kustomize.
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownTypes } from '../../../src/render/kustomize/merge-keys.js';
 import { strategicMerge } from '../../../src/render/kustomize/strategic-merge.js';
@@ -539,6 +540,16 @@ webhooks:
 - name: b.injector.example.com
   sideEffects: None
 ---
+apiVersion: v1
+kind: ComponentStatus
+metadata:
+  name: etcd-0
+conditions:
+- type: Healthy
+  status: "True"
+- type: Other
+  status: "True"
+---
 apiVersion: storage.k8s.io/v1
 kind: CSINode
 metadata:
@@ -709,6 +720,15 @@ metadata:
 webhooks:
 - name: a.injector.example.com
   failurePolicy: Ignore
+`,
+  `apiVersion: v1
+kind: ComponentStatus
+metadata:
+  name: etcd-0
+conditions:
+- type: Healthy
+  status: "False"
+  message: patched
 `,
   `apiVersion: storage.k8s.io/v1
 kind: CSINode
@@ -1159,6 +1179,53 @@ spec:
     ],
   },
 );
+
+/** Kinds whose status lists Kustomize merges, each with two conditions the patch changes one of and adds to. */
+const STATUS_KINDS = [
+  ['v1', 'Namespace'],
+  ['v1', 'PersistentVolumeClaim'],
+  ['v1', 'ReplicationController'],
+  ['v1', 'Service'],
+  ['v1', 'Pod'],
+  ['v1', 'Node'],
+  ['apps/v1', 'DaemonSet'],
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'ReplicaSet'],
+  ['apps/v1', 'StatefulSet'],
+  ['batch/v1', 'Job'],
+  ['policy/v1', 'PodDisruptionBudget'],
+  ['policy/v1beta1', 'PodDisruptionBudget'],
+  ['apiregistration.k8s.io/v1', 'APIService'],
+  ['apiregistration.k8s.io/v1beta1', 'APIService'],
+] as const;
+const statusObject = (apiVersion: string, kind: string, patch: boolean) => {
+  const status: Record<string, unknown> = {
+    conditions: patch
+      ? [
+          { type: 'Ready', status: 'False', reason: 'Patched' },
+          { type: 'Added', status: 'True' },
+        ]
+      : [
+          { type: 'Available', status: 'True' },
+          { type: 'Ready', status: 'True' },
+        ],
+  };
+  if (kind === 'Pod') status.podIPs = patch ? [{ ip: '10.0.0.9' }] : [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }];
+  if (kind === 'Node')
+    status.addresses = patch
+      ? [{ type: 'InternalIP', address: '10.0.0.9' }]
+      : [
+          { type: 'InternalIP', address: '10.0.0.1' },
+          { type: 'Hostname', address: 'node-1' },
+        ];
+  return stringify({ apiVersion, kind, metadata: { name: 'exported' }, status });
+};
+
+cases.push({
+  name: 'status-lists-of-exported-manifests',
+  resources: STATUS_KINDS.map(([apiVersion, kind]) => statusObject(apiVersion, kind, false)).join('---\n'),
+  patches: STATUS_KINDS.map(([apiVersion, kind]) => ({ patch: statusObject(apiVersion, kind, true) })),
+});
 
 let kubectl: Map<string, Outcome>;
 
