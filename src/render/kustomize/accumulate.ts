@@ -14,9 +14,18 @@ import {
   type TransformerConfig,
 } from './kustomization.js';
 import { assertNoCycle, type RepoLoader } from './loader.js';
+import { applyImages } from './images.js';
 import { orderResources } from './order.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches, formatResId } from './patch.js';
+import { applyReplicas } from './replicas.js';
 import { effectiveNamespace, newResource, resIdOf, type ResId, type Resource } from './resource.js';
+import {
+  applyCommonAnnotations,
+  applyCommonLabels,
+  applyLabels,
+  applyNamePrefixSuffix,
+  applyNamespace,
+} from './transformers.js';
 import { parseResourceYaml } from './yaml-io.js';
 
 /** Resources plus the transformer configuration gathered so far (Kustomize's ResAccumulator). */
@@ -306,11 +315,25 @@ class Builder {
         }),
       );
     }
-    if (k.namespace !== '') notYet('namespace', k.file);
-    if (k.namePrefix !== '' || k.nameSuffix !== '') notYet('namePrefix/nameSuffix', k.file);
-    if (k.labels.length > 0) notYet('labels', k.file);
-    if (Object.keys(k.commonLabels).length > 0) notYet('commonLabels', k.file);
-    if (Object.keys(k.commonAnnotations).length > 0) notYet('commonAnnotations', k.file);
+    const config = ra.config;
+    if (k.namespace !== '') applyNamespace(resources, k.namespace, config.namespace);
+    if (k.namePrefix !== '' || k.nameSuffix !== '') {
+      applyNamePrefixSuffix(resources, k.namePrefix, k.nameSuffix, {
+        namePrefix: config.namePrefix,
+        nameSuffix: config.nameSuffix,
+      });
+    }
+    if (k.labels.length > 0) {
+      applyLabels(resources, k.labels, {
+        labels: config.labels,
+        templateLabels: config.templateLabels,
+        commonLabels: config.commonLabels,
+      });
+    }
+    if (Object.keys(k.commonLabels).length > 0) applyCommonLabels(resources, k.commonLabels, config.commonLabels);
+    if (Object.keys(k.commonAnnotations).length > 0) {
+      applyCommonAnnotations(resources, k.commonAnnotations, config.commonAnnotations);
+    }
     if (k.patchesJson6902.length > 0) {
       applyJson6902Patches(
         resources,
@@ -337,8 +360,8 @@ class Builder {
         }),
       );
     }
-    if (k.replicas.length > 0) notYet('replicas', k.file);
-    if (k.images.length > 0) notYet('images', k.file);
+    if (k.replicas.length > 0) applyReplicas(resources, k.replicas, config.replicas);
+    if (k.images.length > 0) applyImages(resources, k.images, config.images);
     if (k.replacements.length > 0) {
       this.loadReplacements(k);
       notYet('replacements', k.file);
@@ -396,7 +419,10 @@ export function buildKustomization(loader: RepoLoader, dir: string): Resource[] 
   const builder = new Builder(loader);
   const top = builder.load(dir, dir);
   const ra = builder.accumulateTarget(top, { resources: [], config: emptyTransformerConfig() }, [dir]);
-  // Hash suffixes and name references come with the generators module; nothing can need them before it lands.
+  // Hash suffixes and name references come with the generators module. Without it, a renamed object would leave
+  // references to its old name behind: such a root is not rendered rather than rendered wrong.
+  const renamed = ra.resources.find((r) => r.previousIds.length > 0);
+  if (renamed) notYet('fixing name references after renames', top.file);
   const kept = ra.resources.filter((r) => {
     const local = r.object.metadata?.annotations?.[LOCAL_CONFIG];
     return local === undefined || local === 'false';
