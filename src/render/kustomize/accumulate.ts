@@ -421,7 +421,9 @@ export function buildKustomization(loader: RepoLoader, dir: string): Resource[] 
   const ra = builder.accumulateTarget(top, { resources: [], config: emptyTransformerConfig() }, [dir]);
   // Hash suffixes and name references come with the generators module. Without it, a renamed object would leave
   // references to its old name behind: such a root is not rendered rather than rendered wrong.
-  const renamed = ra.resources.find((r) => r.previousIds.length > 0);
+  const renamed = ra.resources.find((r) =>
+    r.previousIds.some((id) => id.name !== r.object.metadata?.name || id.kind !== r.object.kind),
+  );
   if (renamed) notYet('fixing name references after renames', top.file);
   const kept = ra.resources.filter((r) => {
     const local = r.object.metadata?.annotations?.[LOCAL_CONFIG];
