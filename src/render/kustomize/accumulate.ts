@@ -14,9 +14,13 @@ import {
   type TransformerConfig,
 } from './kustomization.js';
 import { assertNoCycle, type RepoLoader } from './loader.js';
+import { generateConfigMaps, generateSecrets, mergeGenerated } from './generators.js';
+import { addHashSuffixes } from './hash.js';
 import { applyImages } from './images.js';
+import { fixNameReferences } from './nameref.js';
 import { orderResources } from './order.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches, formatResId } from './patch.js';
+import { applyReplacements } from './replacements.js';
 import { applyReplicas } from './replicas.js';
 import { effectiveNamespace, newResource, resIdOf, type ResId, type Resource } from './resource.js';
 import {
@@ -175,18 +179,6 @@ function cloneData<T>(value: T): T {
   return value;
 }
 
-/**
- * Features whose module has not landed in this build yet: a root that uses one is "not rendered" with the
- * reason, never rendered without it.
- */
-function notYet(feature: string, file: string): never {
-  throw new RenderError(
-    `${file}: ${feature} is not available in this build of the built-in engine yet`,
-    'unsupported',
-    file,
-  );
-}
-
 class Builder {
   private readonly cache: ParseCache;
 
@@ -272,9 +264,22 @@ class Builder {
     }
   }
 
-  runGenerators(k: Kustomization, _ra: Accumulator): void {
-    if (k.configMapGenerator.length > 0) notYet('configMapGenerator', k.file);
-    if (k.secretGenerator.length > 0) notYet('secretGenerator', k.file);
+  /** Generator inputs (`files`, `envs`) as bytes, relative to the kustomization, under the load restrictor. */
+  private readerFor(k: Kustomization): (path: string) => Uint8Array {
+    return (path) => this.loader.loadBytes(k.dir, path, k.file, 'generator source');
+  }
+
+  runGenerators(k: Kustomization, ra: Accumulator): void {
+    // Kustomize absorbs each generator's output in turn: ConfigMaps first, then Secrets.
+    if (k.configMapGenerator.length > 0) {
+      mergeGenerated(
+        ra.resources,
+        generateConfigMaps(k.configMapGenerator, k.generatorOptions, k.file, this.readerFor(k)),
+      );
+    }
+    if (k.secretGenerator.length > 0) {
+      mergeGenerated(ra.resources, generateSecrets(k.secretGenerator, k.generatorOptions, k.file, this.readerFor(k)));
+    }
   }
 
   runTransformers(k: Kustomization, ra: Accumulator): void {
@@ -362,10 +367,7 @@ class Builder {
     }
     if (k.replicas.length > 0) applyReplicas(resources, k.replicas, config.replicas);
     if (k.images.length > 0) applyImages(resources, k.images, config.images);
-    if (k.replacements.length > 0) {
-      this.loadReplacements(k);
-      notYet('replacements', k.file);
-    }
+    if (k.replacements.length > 0) applyReplacements(resources, this.loadReplacements(k), k.file);
   }
 
   private loadReplacements(k: Kustomization): unknown[] {
@@ -419,12 +421,8 @@ export function buildKustomization(loader: RepoLoader, dir: string): Resource[] 
   const builder = new Builder(loader);
   const top = builder.load(dir, dir);
   const ra = builder.accumulateTarget(top, { resources: [], config: emptyTransformerConfig() }, [dir]);
-  // Hash suffixes and name references come with the generators module. Without it, a renamed object would leave
-  // references to its old name behind: such a root is not rendered rather than rendered wrong.
-  const renamed = ra.resources.find((r) =>
-    r.previousIds.some((id) => id.name !== r.object.metadata?.name || id.kind !== r.object.kind),
-  );
-  if (renamed) notYet('fixing name references after renames', top.file);
+  addHashSuffixes(ra.resources);
+  fixNameReferences(ra.resources, ra.config.nameReference);
   const kept = ra.resources.filter((r) => {
     const local = r.object.metadata?.annotations?.[LOCAL_CONFIG];
     return local === undefined || local === 'false';
