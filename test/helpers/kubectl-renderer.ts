@@ -46,17 +46,26 @@ export async function kubectlRender(
   root: RenderRoot,
   options: RootRenderOptions,
 ): Promise<RenderOutput> {
+  const stdout = await kubectlBuildText(snapshot, root.path, options.loadRestrictor);
+  const objects = parseAllDocuments(stdout)
+    .map((doc) => doc.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+  return { objects, files: [] };
+}
+
+/** The exact bytes `kubectl kustomize` prints for directory `path` of the snapshot; RenderError when it fails. */
+export async function kubectlBuildText(
+  snapshot: RepoSnapshot,
+  path: string,
+  loadRestrictor: RootRenderOptions['loadRestrictor'],
+): Promise<string> {
   const dir = materialise(snapshot);
   try {
-    const { stdout } = await run(
-      'kubectl',
-      ['kustomize', join(dir, root.path), `--load-restrictor=${options.loadRestrictor}`],
-      { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 },
-    );
-    const objects = parseAllDocuments(stdout)
-      .map((doc) => doc.toJS() as KubeObject | null)
-      .filter((o): o is KubeObject => o !== null);
-    return { objects, files: [] };
+    const { stdout } = await run('kubectl', ['kustomize', join(dir, path), `--load-restrictor=${loadRestrictor}`], {
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 30_000,
+    });
+    return stdout;
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
     const message = stderr

@@ -1,13 +1,40 @@
-// The built-in Kustomize engine. Until the engine lands this seam refuses to render, so a review that needs it
-// reports "not rendered" rather than pretending; the external engine (`render.engine: kustomize`) works meanwhile.
-import type { RenderEngine } from '../types.js';
+// The built-in Kustomize engine: renders a kustomization from a RepoSnapshot in process, with no network, no
+// exec and nothing read outside the repository, to the objects `kubectl kustomize` prints, in its order.
+import type { RepoSnapshot } from '../../core/types.js';
+import type { RenderEngine, RenderOptions, RenderOutput } from '../types.js';
 import { RenderError } from '../types.js';
+import { buildKustomization } from './accumulate.js';
+import { RepoLoader } from './loader.js';
+
+export { buildKustomization } from './accumulate.js';
+
+/** Renders synchronously; errors are RenderErrors carrying every file read before the failure. */
+export function renderKustomization(snapshot: RepoSnapshot, dir: string, options: RenderOptions): RenderOutput {
+  const loader = new RepoLoader(snapshot, options);
+  const root = dir === '.' || dir === './' ? '' : dir.replace(/^\.\//, '').replace(/\/+$/, '');
+  try {
+    const resources = buildKustomization(loader, root);
+    return { objects: resources.map((r) => r.object), files: loader.files };
+  } catch (error) {
+    if (error instanceof RenderError) throw new RenderError(error.message, error.reason, error.file, loader.files);
+    // A bug in the engine must still surface as a render failure of this root, never as a crash of the review.
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new RenderError(
+      `${root || '.'}: internal error in the built-in engine: ${message}`,
+      'invalid',
+      undefined,
+      loader.files,
+    );
+  }
+}
 
 export const builtinEngine: RenderEngine = {
   name: 'builtin',
-  build() {
-    return Promise.reject(
-      new RenderError('the built-in Kustomize engine is not available in this build', 'unsupported'),
-    );
+  build(snapshot, dir, options) {
+    try {
+      return Promise.resolve(renderKustomization(snapshot, dir, options));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   },
 };

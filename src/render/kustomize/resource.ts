@@ -27,6 +27,9 @@ export interface Resource {
   previousIds: ResId[];
   /** Set for ConfigMaps and Secrets made by a generator. */
   generated?: GeneratedInfo;
+  /** Name prefixes and suffixes applied, innermost first: they tell same-named name-reference candidates apart. */
+  prefixes?: string[];
+  suffixes?: string[];
 }
 
 export function resIdOf(object: KubeObject): ResId {

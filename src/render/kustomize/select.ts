@@ -50,7 +50,7 @@ export function compileSelector(selector: Selector, where: string): (resource: R
   };
 }
 
-function matchesRequirements(requirements: Requirement[], map: Record<string, string> | undefined): boolean {
+export function matchesRequirements(requirements: Requirement[], map: Record<string, string> | undefined): boolean {
   return requirements.every((r) => {
     const has = map !== undefined && Object.prototype.hasOwnProperty.call(map, r.key);
     switch (r.op) {

@@ -1,0 +1,65 @@
+// Kustomize's replicas transformer (plugin/builtin/replicacounttransformer): for each `replicas:` entry, every
+// resource whose current or any earlier name is the entry's name and whose kind one of the field specs selects
+// gets the count, creating `spec/replicas` when absent. An entry that matches nothing is an error, as in Kustomize.
+import { RenderError } from '../types.js';
+import { visitFieldSpec, type FieldSpec } from './fieldspec.js';
+import { groupOf, resIdOf, type ResId, type Resource } from './resource.js';
+import { mergeFieldSpecs } from './transformers.js';
+
+/** A `replicas:` entry of a kustomization. */
+export interface ReplicaSpec {
+  name?: string;
+  count: number;
+}
+
+/** builtinpluginconsts/replicas.go. */
+export const REPLICA_SPECS: readonly FieldSpec[] = [
+  { kind: 'Deployment', path: 'spec/replicas', create: true },
+  { kind: 'ReplicationController', path: 'spec/replicas', create: true },
+  { kind: 'ReplicaSet', path: 'spec/replicas', create: true },
+  { kind: 'StatefulSet', path: 'spec/replicas', create: true },
+];
+
+function selects(spec: FieldSpec, id: ResId): boolean {
+  const slash = id.apiVersion.indexOf('/');
+  const version = slash < 0 ? id.apiVersion : id.apiVersion.slice(slash + 1);
+  if (spec.kind && spec.kind !== id.kind) return false;
+  if (spec.group && spec.group !== groupOf(id.apiVersion)) return false;
+  if (spec.version && spec.version !== version) return false;
+  return true;
+}
+
+/** Kustomize's Gvk.String for the error message: `Kind.version.group` with `[noKind]`-style gaps. */
+function gvkString(spec: FieldSpec): string {
+  return [spec.kind || '[noKind]', spec.version || '[noVer]', spec.group || '[noGrp]'].join('.');
+}
+
+export function applyReplicas(resources: Resource[], replicas: ReplicaSpec[], extraSpecs?: FieldSpec[]): void {
+  const specs = mergeFieldSpecs(REPLICA_SPECS, extraSpecs);
+  for (const entry of replicas) {
+    const name = entry.name ?? '';
+    const count = entry.count ?? 0;
+    if (!Number.isInteger(count)) {
+      throw new RenderError(`replicas: count for '${name}' must be an integer`, 'invalid');
+    }
+    let found = false;
+    for (const spec of specs) {
+      const matching = resources.filter((r) =>
+        [resIdOf(r.object), ...r.previousIds].some((id) => id.name === name && selects(spec, id)),
+      );
+      if (matching.length === 0) continue;
+      found = true;
+      for (const resource of matching) {
+        visitFieldSpec(resource.object, spec, (parent, key) => {
+          parent[key] = count;
+        });
+      }
+    }
+    if (!found) {
+      throw new RenderError(
+        `resource with name ${name} does not match a config with the following GVK [${specs.map(gvkString).join(' ')}]`,
+        'invalid',
+      );
+    }
+  }
+}
