@@ -18,7 +18,7 @@ export { printObjects } from './kustomize/yaml-io.js';
 let externalEngine: RenderEngine | undefined;
 
 export function engineFor(name: RootRenderOptions['engine']): RenderEngine {
-  if (name === 'builtin' && !process.env.ENVGATE_SHIM_EXTERNAL) return builtinEngine;
+  if (name === 'builtin') return builtinEngine;
   return (externalEngine ??= createExternalEngine());
 }
 
