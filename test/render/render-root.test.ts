@@ -137,7 +137,8 @@ describe('plain directories (Argo CD directory apps)', () => {
       renderPlainDir(broken, 'apps/x');
     } catch (error) {
       expect((error as RenderError).file).toBe('apps/x/b.yaml');
-      expect((error as RenderError).files).toEqual(['apps/x/a.yaml']);
+      // Both were read: fixing either could fix the root.
+      expect((error as RenderError).files).toEqual(['apps/x/a.yaml', 'apps/x/b.yaml']);
     }
     const linked = MemorySnapshot.fromRecord(
       '1'.repeat(40),
