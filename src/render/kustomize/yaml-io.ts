@@ -110,6 +110,15 @@ function resolvePlain(s: string): unknown {
   return s;
 }
 
+/** A plain scalar's text as Kustomize resolves it (`false` → false, `012` → 10); unresolvable values stay text. */
+export function resolvePlainScalar(text: string): unknown {
+  try {
+    return resolvePlain(text);
+  } catch {
+    return text;
+  }
+}
+
 function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }): unknown {
   const text = String(node.value ?? '');
   const tag = node.tag;
