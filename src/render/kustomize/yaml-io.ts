@@ -244,8 +244,14 @@ export function firstUnprintable(value: unknown, path = ''): string | undefined 
  * The documents of a manifest file as plain JSON data, resolved as Kustomize resolves them. Empty documents are
  * skipped; syntax errors, duplicate keys and values JSON cannot hold fail with the file and line.
  */
-export function parseResourceYaml(text: string, file: string): KubeObject[] {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true, merge: false });
+export function parseResourceYaml(
+  text: string,
+  file: string,
+  options: { duplicateKeys?: 'error' | 'last-wins' } = {},
+): KubeObject[] {
+  // Patches are read as YAML nodes and merged, never decoded: Kustomize takes a repeated key's last value there.
+  const uniqueKeys = options.duplicateKeys !== 'last-wins';
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys, prettyErrors: true, merge: false });
   const objects: KubeObject[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];
