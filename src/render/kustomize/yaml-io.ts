@@ -140,6 +140,8 @@ interface Reader {
   doc: Document;
   file: string;
   seen: Map<Node, unknown>;
+  /** A repeated key keeps its first value (Kustomize's node merge looks a field up by name: the first). */
+  firstWins: boolean;
 }
 
 function plainKey(node: unknown): boolean {
@@ -176,6 +178,7 @@ function toValue(node: unknown, reader: Reader, depth: number): unknown {
         continue;
       }
       const key = mapKey(keyNode, reader, depth);
+      if (reader.firstWins && Object.prototype.hasOwnProperty.call(result, key)) continue;
       Object.defineProperty(result, key, {
         value: toValue(pair.value, reader, depth + 1),
         enumerable: true,
@@ -247,10 +250,10 @@ export function firstUnprintable(value: unknown, path = ''): string | undefined 
 export function parseResourceYaml(
   text: string,
   file: string,
-  options: { duplicateKeys?: 'error' | 'last-wins' } = {},
+  options: { duplicateKeys?: 'error' | 'first-wins' } = {},
 ): KubeObject[] {
-  // Patches are read as YAML nodes and merged, never decoded: Kustomize takes a repeated key's last value there.
-  const uniqueKeys = options.duplicateKeys !== 'last-wins';
+  // Patches are read as YAML nodes and merged, never decoded: Kustomize takes a repeated key's first value there.
+  const uniqueKeys = options.duplicateKeys !== 'first-wins';
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys, prettyErrors: true, merge: false });
   const objects: KubeObject[] = [];
   for (const doc of docs) {
@@ -268,7 +271,7 @@ export function parseResourceYaml(
     if (doc.contents === null) continue;
     let value: unknown;
     try {
-      value = toValue(doc.contents, { doc, file, seen: new Map() }, 0);
+      value = toValue(doc.contents, { doc, file, seen: new Map(), firstWins: !uniqueKeys }, 0);
     } catch (error) {
       if (error instanceof UnsupportedValue) throw new RenderError(`${file}: ${error.message}`, 'invalid', file);
       throw error;
