@@ -396,6 +396,45 @@ cases.push({
   ],
 });
 
+cases.push({
+  // Patches are read as Kustomize reads resources (yaml.v3): 0644 is octal, yes stays a string, dates are times.
+  name: 'patch-scalars-as-kustomize-reads-them',
+  resources: shop,
+  patches: [
+    {
+      patch: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cart-api
+  namespace: shop
+  annotations:
+    reviewed: yes
+spec:
+  template:
+    metadata:
+      annotations:
+        rollout: 2024-05-01
+    spec:
+      volumes:
+      - name: config
+        configMap:
+          name: cart-config
+          defaultMode: 0644
+      containers:
+      - name: app
+        env:
+        - name: RATIO
+          value: "1.50"
+        - name: HEX
+          value: "0x1F"
+        volumeMounts:
+        - name: config
+          mountPath: /etc/cart
+`,
+    },
+  ],
+});
+
 /** Inputs both Kustomize and envgate must refuse. */
 const failing: ParityCase[] = [
   {
