@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { applyReplacements } from '../../../src/render/kustomize/replacements.js';
+import { applyNamePrefixSuffix, applyNamespace } from '../../../src/render/kustomize/transformers.js';
 import { newResource } from '../../../src/render/kustomize/resource.js';
 import { parseResourceYaml } from '../../../src/render/kustomize/yaml-io.js';
 import { RenderError, type KubeObject } from '../../../src/render/types.js';
@@ -19,12 +20,20 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Real Kustomize on `resources.yaml` plus `replacements` (YAML text of the list). */
-async function kubectl(resources: string, replacements: string): Promise<KubeObject[] | Error> {
+interface Extra {
+  namespace?: string;
+  namePrefix?: string;
+}
+
+async function kubectl(resources: string, replacements: string, extra: Extra = {}): Promise<KubeObject[] | Error> {
   const dir = mkdtempSync(join(tmpdir(), 'envgate-repl-'));
   dirs.push(dir);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'resources.yaml'), resources);
-  writeFileSync(join(dir, 'kustomization.yaml'), `resources:\n- resources.yaml\nreplacements:\n${replacements}`);
+  const head = Object.entries(extra)
+    .map(([k, v]) => `${k}: ${v}\n`)
+    .join('');
+  writeFileSync(join(dir, 'kustomization.yaml'), `${head}resources:\n- resources.yaml\nreplacements:\n${replacements}`);
   try {
     const { stdout } = await run('kubectl', ['kustomize', dir], { timeout: 30_000 });
     return parseResourceYaml(stdout, 'kubectl');
@@ -33,8 +42,11 @@ async function kubectl(resources: string, replacements: string): Promise<KubeObj
   }
 }
 
-function ours(resources: string, replacements: string): KubeObject[] | RenderError {
+function ours(resources: string, replacements: string, extra: Extra = {}): KubeObject[] | RenderError {
   const list = parseResourceYaml(resources, 'resources.yaml').map((o) => newResource(o, 'resources.yaml'));
+  // Kustomize runs namespace and prefix before replacements; selection then goes through previous ids too.
+  if (extra.namespace) applyNamespace(list, extra.namespace);
+  if (extra.namePrefix) applyNamePrefixSuffix(list, extra.namePrefix, '');
   try {
     applyReplacements(list, parse(`r:\n${replacements}`).r as unknown[], 'apps/shop/kustomization.yaml');
     return list.map((r) => r.object);
@@ -47,8 +59,8 @@ function ours(resources: string, replacements: string): KubeObject[] | RenderErr
 const byId = (objects: KubeObject[]) =>
   Object.fromEntries(objects.map((o) => [`${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`, o]));
 
-async function expectParity(resources: string, replacements: string): Promise<KubeObject[]> {
-  const [expected, actual] = [await kubectl(resources, replacements), ours(resources, replacements)];
+async function expectParity(resources: string, replacements: string, extra: Extra = {}): Promise<KubeObject[]> {
+  const [expected, actual] = [await kubectl(resources, replacements, extra), ours(resources, replacements, extra)];
   if (expected instanceof Error) throw new Error(`kubectl refused a parity case: ${expected.message}`);
   if (actual instanceof RenderError) throw new Error(`applyReplacements refused a parity case: ${actual.message}`);
   expect(byId(actual)).toEqual(byId(expected));
@@ -121,6 +133,9 @@ spec:
         - containerPort: 80
       - name: proxy
         image: envoyproxy/envoy:v1.30.1
+      - name: app-metrics
+        image: registry.example.com/shop/metrics:0.0.0
+        args: ["--port", "9090", "--format=prom"]
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -303,6 +318,38 @@ describe.skipIf(!hasKubectl)('replacements: parity with kubectl kustomize', () =
     options: {create: true}
 `,
     );
+  });
+
+  it('matches target list selectors as unanchored regexes but the source exactly, and follows previous names', async () => {
+    const out = await expectParity(
+      SHOP,
+      `
+- source: {kind: ConfigMap, name: release, fieldPath: data.tag}
+  targets:
+  - select: {kind: Deployment, name: storefront}
+    fieldPaths: ['spec.template.spec.containers.[name=app].image']
+    options: {delimiter: ':', index: 1}
+  - select: {kind: Deployment, name: storefront}
+    fieldPaths: ['spec.template.spec.containers.[name=^app-.*$].args.[=9090]']
+- source: {kind: Deployment, name: storefront, fieldPath: 'spec.template.spec.containers.[name=app].image'}
+  targets:
+  - select: {kind: Deployment, name: checkout}
+    fieldPaths: ['spec.template.spec.containers.[name=migrate].image']
+- source: {kind: Deployment, name: storefront, fieldPath: 'spec.template.spec.containers.-.name'}
+  targets:
+  - select: {kind: Service}
+    fieldPaths: [metadata.annotations.last-container]
+    options: {create: true}
+- source: {kind: Service, name: storefront-v2}
+  targets:
+  - select: {kind: Ingress, name: storefront}
+    fieldPaths: ['spec.rules.0.http.paths.[path=/].backend.service.name']
+`,
+      { namespace: 'shop-prod', namePrefix: 'eu-' },
+    );
+    // "[name=app]" also reaches "app-metrics" (kyaml's regexp.MatchString is not anchored).
+    expect(JSON.stringify(out)).toContain('registry.example.com/shop/metrics:1.4.2');
+    expect(JSON.stringify(out)).toContain('eu-storefront-v2');
   });
 
   const errorCases: [string, string][] = [
