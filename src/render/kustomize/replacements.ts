@@ -179,7 +179,7 @@ function matchTargetPath(node: unknown, parts: string[], create: boolean, leaf: 
 }
 
 /** kyaml's PathGetter (yaml.Lookup), used for the source: list selectors match exactly, `-` is the last element. */
-function lookupSource(object: unknown, path: string): unknown {
+export function lookupSource(object: unknown, path: string): unknown {
   let node: unknown = object;
   for (const part of splitDotted(path)) {
     if (node === undefined || node === null) return undefined;
