@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { newResource } from '../../../src/render/kustomize/resource.js';
 import { applyNamePrefixSuffix } from '../../../src/render/kustomize/transformers.js';
-import { bindVars, resolveVars, type VarSet } from '../../../src/render/kustomize/vars.js';
+import { bindVars, resolveVars, VAR_REFERENCE_SPECS, type VarSet } from '../../../src/render/kustomize/vars.js';
 import { parseResourceYaml } from '../../../src/render/kustomize/yaml-io.js';
 import { RenderError, type KubeObject } from '../../../src/render/types.js';
 import { hasKubectl } from '../../helpers/kubectl-renderer.js';
@@ -133,6 +133,88 @@ const VARS = `
   fieldref: {fieldpath: data.verbose}
 `;
 
+// One object per kind holding `$(HOST)` at every path any kind has in Kustomize's varReference table (all kinds'
+// paths), plus one control field (`metadata.finalizers`, in no table) that must stay as written.
+const LISTS = new Set([
+  'containers',
+  'initContainers',
+  'env',
+  'volumeMounts',
+  'ports',
+  'rules',
+  'tls',
+  'volumes',
+  'volumeClaimTemplates',
+]);
+const LEAF_LISTS = new Set(['args', 'command', 'hosts']);
+const KINDS = [
+  'CronJob',
+  'DaemonSet',
+  'Deployment',
+  'Job',
+  'ReplicaSet',
+  'StatefulSet',
+  'Pod',
+  'Ingress',
+  'Service',
+  'PersistentVolume',
+];
+const API: Record<string, string> = {
+  CronJob: 'batch/v1',
+  Job: 'batch/v1',
+  Ingress: 'networking.k8s.io/v1',
+  Pod: 'v1',
+  Service: 'v1',
+  PersistentVolume: 'v1',
+};
+
+function place(node: Record<string, unknown>, segments: string[]): void {
+  const [head, ...rest] = segments as [string, ...string[]];
+  if (rest.length === 0) {
+    if (node[head] !== undefined) return;
+    if (head === 'annotations' || head === 'labels') node[head] = { at: 'at-$(HOST)', whole: '$(HOST)' };
+    else node[head] = LEAF_LISTS.has(head) ? ['$(HOST)', 'at-$(HOST)'] : head === 'port' ? '$(PORT)' : 'at-$(HOST)';
+    return;
+  }
+  if (LISTS.has(head)) {
+    const list = (node[head] ??= [{ name: 'x' }]) as Record<string, unknown>[];
+    place(list[0]!, rest);
+  } else place((node[head] ??= {}) as Record<string, unknown>, rest);
+}
+
+const TABLE_OBJECTS =
+  KINDS.map((kind) => {
+    const object: Record<string, unknown> = {
+      apiVersion: API[kind] ?? 'apps/v1',
+      kind,
+      metadata: {
+        name: kind.toLowerCase(),
+        labels: { host: '$(HOST)' },
+        annotations: { url: 'https://$(HOST)' },
+        finalizers: ['$(HOST)'],
+      },
+    };
+    // Every kind gets every path of the table: kubectl substitutes only where its table says, so a missing or an
+    // extra entry in ours shows up as a difference.
+    for (const path of new Set(VAR_REFERENCE_SPECS.map((s) => s.path))) place(object, path.split('/'));
+    return stringify(object);
+  }).join('---\n') +
+  `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: endpoint}
+data: {host: db.internal, port: "5432"}
+`;
+
+const TABLE_VARS = `
+- name: HOST
+  objref: {kind: ConfigMap, name: endpoint, apiVersion: v1}
+  fieldref: {fieldpath: data.host}
+- name: PORT
+  objref: {kind: Service, name: service, apiVersion: v1}
+  fieldref: {fieldpath: metadata.labels.host}
+`;
+
 describe.skipIf(!hasKubectl)('vars: parity with kubectl kustomize', () => {
   if (!hasKubectl) console.warn('kubectl is not on PATH: vars parity tests skipped');
 
@@ -142,6 +224,16 @@ describe.skipIf(!hasKubectl)('vars: parity with kubectl kustomize', () => {
     if (actual instanceof RenderError) throw new Error(`vars refused the case: ${actual.message}`);
     expect(byId(actual)).toEqual(byId(expected));
     expect(JSON.stringify(actual)).toContain('postgres://eu-postgres:5432/orders');
+  });
+
+  it('covers every default varReference field spec, and nothing outside them', async () => {
+    const [expected, actual] = [await kubectl(TABLE_OBJECTS, TABLE_VARS, 'p-'), ours(TABLE_OBJECTS, TABLE_VARS, 'p-')];
+    if (expected instanceof Error) throw new Error(`kubectl refused the case: ${expected.message}`);
+    if (actual instanceof RenderError) throw new Error(`vars refused the case: ${actual.message}`);
+    expect(byId(actual)).toEqual(byId(expected));
+    const deployment = byId(actual)['Deployment/p-deployment'] as { spec: { template: { spec: unknown } } };
+    expect(JSON.stringify(deployment.spec.template.spec)).toContain('"args":["db.internal","at-db.internal"]');
+    expect(deployment.spec).toMatchObject({ rules: [{ host: 'at-$(HOST)' }] });
   });
 
   const errors: [string, string][] = [
