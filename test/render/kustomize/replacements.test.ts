@@ -211,7 +211,7 @@ spec:
   - storefront.NAMESPACE.svc.cluster.local
 `;
 
-describe.skipIf(!hasKubectl)('replacements: parity with kubectl kustomize', () => {
+describe.skipIf(!hasKubectl)('replacements: parity with kubectl kustomize', { concurrent: true }, () => {
   if (!hasKubectl) console.warn('kubectl is not on PATH: replacements parity tests skipped');
 
   it('copies names, image tags and namespaces the way real overlays do', async () => {
@@ -344,6 +344,11 @@ describe.skipIf(!hasKubectl)('replacements: parity with kubectl kustomize', () =
   targets:
   - select: {kind: Ingress, name: storefront}
     fieldPaths: ['spec.rules.0.http.paths.[path=/].backend.service.name']
+- source: {kind: Ingress, fieldPath: 'metadata.annotations.[cert-manager.io/cluster-issuer]'}
+  targets:
+  - select: {kind: Deployment, name: checkout}
+    fieldPaths: ['spec.template.spec.containers.[name=migrate].args.[=--issuer]', 'metadata.annotations.[example.com/issuer]']
+    options: {create: true}
 `,
       { namespace: 'shop-prod', namePrefix: 'eu-' },
     );

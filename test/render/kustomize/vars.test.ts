@@ -215,7 +215,7 @@ const TABLE_VARS = `
   fieldref: {fieldpath: metadata.labels.host}
 `;
 
-describe.skipIf(!hasKubectl)('vars: parity with kubectl kustomize', () => {
+describe.skipIf(!hasKubectl)('vars: parity with kubectl kustomize', { concurrent: true }, () => {
   if (!hasKubectl) console.warn('kubectl is not on PATH: vars parity tests skipped');
 
   it('substitutes $(VAR) in the varReference fields with the final (prefixed) values', async () => {
