@@ -50,6 +50,8 @@ export interface Kustomization {
   /** Entries as written: inline replacements, or `{path}` to a file of them. */
   replacements: Record<string, unknown>[];
   replicas: ReplicaSpec[];
+  /** Deprecated `vars`, as written (vars.ts binds and resolves them). */
+  vars: Record<string, unknown>[];
   sortOptions?: SortOptions;
   /** `resources` then `bases`, as Kustomize appends them. */
   resources: string[];
@@ -364,8 +366,6 @@ export function parseKustomization(file: string, text: string): Kustomization {
   }
   if (decoded.helmGlobals !== undefined)
     fail("helmGlobals is not supported by envgate's built-in engine", 'unsupported');
-  if (strings('vars').length > 0)
-    fail('vars are not supported by the built-in engine (use replacements)', 'unsupported');
   if (strings('crds').length > 0) fail('crds are not supported by the built-in engine', 'unsupported');
   if (decoded.openapi !== undefined) fail('openapi is not supported by the built-in engine', 'unsupported');
   const buildMetadata = strings('buildMetadata');
@@ -419,6 +419,7 @@ export function parseKustomization(file: string, text: string): Kustomization {
     images: [...records<ImageSpec>('images'), ...records<ImageSpec>('imageTags')],
     replacements: records<Record<string, unknown>>('replacements'),
     replicas: records<Partial<ReplicaSpec>>('replicas').map((r) => ({ ...r, count: r.count ?? 0 })),
+    vars: records<Record<string, unknown>>('vars'),
     ...(sortOptions ? { sortOptions } : {}),
     resources,
     components: strings('components'),

@@ -30,6 +30,8 @@ export interface Resource {
   /** Name prefixes and suffixes applied, innermost first: they tell same-named name-reference candidates apart. */
   prefixes?: string[];
   suffixes?: string[];
+  /** Names of the `vars` whose objref matched this object when its kustomization declared them (refVarNames). */
+  refVarNames?: string[];
 }
 
 export function resIdOf(object: KubeObject): ResId {
