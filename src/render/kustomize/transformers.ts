@@ -168,11 +168,8 @@ const isEmptyObject = (object: KubeObject): boolean => Object.keys(object).lengt
 
 const ROLE_BINDING_KINDS = new Set(['RoleBinding', 'ClusterRoleBinding']);
 
-const sameId = (a: ResId, b: ResId): boolean =>
-  a.apiVersion === b.apiVersion &&
-  a.kind === b.kind &&
-  a.name === b.name &&
-  effectiveNamespace(a) === effectiveNamespace(b);
+/** Kustomize's ResId.Equals as a map key: same apiVersion, kind, name and effective namespace. */
+const idKey = (id: ResId): string => `${id.apiVersion}\u0000${id.kind}\u0000${id.name}\u0000${effectiveNamespace(id)}`;
 
 /**
  * The namespace transformer: `metadata.namespace` of every namespaced object, the name of v1 Namespace objects,
@@ -182,9 +179,13 @@ const sameId = (a: ResId, b: ResId): boolean =>
 export function applyNamespace(resources: Resource[], namespace: string, extraSpecs?: FieldSpec[]): void {
   if (namespace === '') return;
   const allSpecs = mergeFieldSpecs(NAMESPACE_SPECS, extraSpecs);
+  // How many resources hold each current id: Kustomize checks for a clash right after each object moves.
+  const holders = new Map<string, number>();
+  for (const r of resources) holders.set(idKey(resIdOf(r.object)), (holders.get(idKey(resIdOf(r.object))) ?? 0) + 1);
   for (const resource of resources) {
     const object = resource.object;
     if (isEmptyObject(object)) continue;
+    const before = idKey(resIdOf(object));
     rememberId(resource);
     const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
     const kind = typeof object.kind === 'string' ? object.kind : '';
@@ -211,8 +212,10 @@ export function applyNamespace(resources: Resource[], namespace: string, extraSp
         parent[key] = namespace;
       });
     }
-    const current = resIdOf(object);
-    if (resources.filter((r) => sameId(resIdOf(r.object), current)).length !== 1) {
+    const after = idKey(resIdOf(object));
+    holders.set(before, (holders.get(before) ?? 1) - 1);
+    holders.set(after, (holders.get(after) ?? 0) + 1);
+    if (holders.get(after) !== 1) {
       throw new RenderError(
         `namespace transformation produces ID conflict: more than one ${describe(object)} in namespace '${namespace}'`,
         'invalid',

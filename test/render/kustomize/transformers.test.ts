@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { MemorySnapshot } from '../../../src/git/memory.js';
+import { builtinEngine } from '../../../src/render/kustomize/index.js';
 import type { FieldSpec } from '../../../src/render/kustomize/fieldspec.js';
 import { applyImages, splitImage, updatedImage, type ImageSpec } from '../../../src/render/kustomize/images.js';
 import { applyReplicas, type ReplicaSpec } from '../../../src/render/kustomize/replicas.js';
@@ -22,7 +23,7 @@ import {
 } from '../../../src/render/kustomize/transformers.js';
 import { parseResourceYaml, printObjects } from '../../../src/render/kustomize/yaml-io.js';
 import { RenderError } from '../../../src/render/types.js';
-import { cleanupKubectlTrees, hasKubectl, kubectlRender } from '../../helpers/kubectl-renderer.js';
+import { cleanupKubectlTrees, hasKubectl, kubectlBuildText, kubectlRender } from '../../helpers/kubectl-renderer.js';
 
 const FIXTURES = fileURLToPath(new URL('./transformer-fixtures/', import.meta.url));
 const fixture = (name: string) => readFileSync(FIXTURES + name, 'utf8');
@@ -396,6 +397,22 @@ describe.skipIf(!hasKubectl)('errors match kubectl kustomize', () => {
     expect(ours).toBeInstanceOf(RenderError);
     expect((ours as RenderError).reason).toBe('invalid');
     expect((ours as RenderError).message).toMatch(pattern);
+  });
+});
+
+describe.skipIf(!hasKubectl)('through the whole engine, with name references', () => {
+  afterAll(cleanupKubectlTrees);
+  const snapshot = MemorySnapshot.fromRecord('z'.repeat(40), {
+    'base/kustomization.yaml': 'resources: [references.yaml]\n',
+    'base/references.yaml': fixture('references.yaml'),
+    'renamed/kustomization.yaml':
+      'resources: [../base]\nnamespace: team\nnamePrefix: t-\nnameSuffix: -x\ncommonLabels: {app.kubernetes.io/part-of: widgets}\n',
+    'namespaced/kustomization.yaml': 'resources: [../base]\nnamespace: team\n',
+  });
+  it.each(['renamed', 'namespaced'])('%s', async (root) => {
+    const expected = await kubectlBuildText(snapshot, root, 'LoadRestrictionsRootOnly');
+    const rendered = await builtinEngine.build(snapshot, root, { loadRestrictor: 'LoadRestrictionsRootOnly' });
+    expect(printObjects(rendered.objects)).toBe(expected);
   });
 });
 
