@@ -4,7 +4,7 @@
 // replaces the node's text, not its tag); `delimiter`/`index` pick or splice one part; `create` makes missing fields.
 import { RenderError } from '../types.js';
 import { matchesRequirements, parseLabelSelector, type Selector } from './select.js';
-import { formatNumber, parseResourceYaml } from './yaml-io.js';
+import { formatNumber, resolvePlainScalar } from './yaml-io.js';
 import { groupOf, effectiveNamespace, resIdOf, type ResId, type Resource } from './resource.js';
 
 interface FieldOptions {
@@ -87,11 +87,10 @@ function scalarText(value: unknown): string {
 
 /** The source's text as the type the target field already has. */
 function asTargetType(text: string, target: unknown): unknown {
-  if (typeof target === 'number') {
-    const [parsed] = parseResourceYaml(`v: ${text}`, 'replacement') as [{ v: unknown }];
-    return typeof parsed?.v === 'number' ? parsed.v : text;
+  if (typeof target === 'number' || typeof target === 'boolean') {
+    const resolved = resolvePlainScalar(text);
+    return typeof resolved === typeof target ? resolved : text;
   }
-  if (typeof target === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
   return text;
 }
 
@@ -204,13 +203,8 @@ export function lookupSource(object: unknown, path: string): unknown {
 
 /** A plain (untagged) scalar's value, resolved the way Kustomize resolves one on output. */
 function plainScalar(text: string): unknown {
-  if (text === '') return '';
-  try {
-    const [parsed] = parseResourceYaml(`v: ${text}`, 'replacement') as [{ v: unknown }];
-    return isScalar(parsed?.v) ? parsed.v : text;
-  } catch {
-    return text;
-  }
+  const resolved = text === '' ? '' : resolvePlainScalar(text);
+  return isScalar(resolved) ? resolved : text;
 }
 
 function describeSelector(s: Selector): string {
