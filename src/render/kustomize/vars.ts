@@ -60,7 +60,8 @@ function objrefId(ref: Var['objref']): ResId {
 
 /**
  * One kustomization level's `vars` (ResAccumulator.MergeVars): binds each to the object its objref names and adds
- * it to `set`. Call it where Kustomize does: after the level's resources are accumulated, before its transformers.
+ * it to `set`. Call it where Kustomize does (accumulateTarget): after the level's generators, components and
+ * transformers have run, i.e. as the level's last step; objrefs still match renamed objects through previous ids.
  */
 export function bindVars(resources: Resource[], vars: unknown[], where: string, set: VarSet): void {
   for (const raw of vars) {

@@ -1,5 +1,5 @@
 // Kustomize's deprecated `vars` at v5.5 parity: a kustomization (resources, optional namePrefix, vars) built by
-// `kubectl kustomize` and by bindVars → namePrefix → resolveVars must give deep-equal objects; refusals match.
+// `kubectl kustomize` and by namePrefix → bindVars → resolveVars must give deep-equal objects; refusals match.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,8 +36,9 @@ function ours(resources: string, vars: string, prefix: string): KubeObject[] | R
   const where = 'clusters/prod/kustomization.yaml';
   try {
     const set: VarSet = new Map();
-    bindVars(list, parse(`v:\n${vars}`).v as unknown[], where, set);
+    // Kustomize binds a level's vars after that level's transformers (kusttarget accumulateTarget).
     applyNamePrefixSuffix(list, prefix, '');
+    bindVars(list, parse(`v:\n${vars}`).v as unknown[], where, set);
     resolveVars(list, set, where);
     return list.map((r) => r.object);
   } catch (error) {
