@@ -30,6 +30,7 @@ import {
   applyNamePrefixSuffix,
   applyNamespace,
 } from './transformers.js';
+import { bindVars, resolveVars, type VarSet } from './vars.js';
 import { parseResourceYaml } from './yaml-io.js';
 
 /** Resources plus the transformer configuration gathered so far (Kustomize's ResAccumulator). */
@@ -37,6 +38,18 @@ interface Accumulator {
   resources: Resource[];
   /** Default field specs are each transformer's own; this holds what `configurations:` files added. */
   config: TransformerConfig;
+  /** Vars declared in this accumulation so far (Kustomize's VarSet), bound to their objects. */
+  vars: VarSet;
+}
+
+const emptyAccumulator = (): Accumulator => ({ resources: [], config: emptyTransformerConfig(), vars: new Map() });
+
+/** ResAccumulator.MergeAccumulator's varSet.MergeSet: a var name may be declared once in a build. */
+function mergeVars(into: VarSet, from: VarSet, file: string): void {
+  for (const [name, v] of from) {
+    if (into.has(name)) throw new RenderError(`${file}: var '${name}' already encountered`, 'invalid', file);
+    into.set(name, v);
+  }
 }
 
 const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
@@ -234,6 +247,14 @@ class Builder {
       this.accumulateTarget(component, ra, [...chain, dir]);
     }
     this.runTransformers(k, ra);
+    if (k.vars.length > 0) {
+      // The parser gives Kustomize's canonical `fieldref.fieldPath`; vars.ts reads the lowercase spelling.
+      const vars = k.vars.map((v) => {
+        const ref = v.fieldref as { fieldPath?: string } | undefined;
+        return ref?.fieldPath ? { ...v, fieldref: { fieldpath: ref.fieldPath } } : v;
+      });
+      bindVars(ra.resources, vars, k.file, ra.vars);
+    }
     return ra;
   }
 
@@ -258,9 +279,10 @@ class Builder {
           sub.file,
         );
       }
-      const subRa = this.accumulateTarget(sub, { resources: [], config: emptyTransformerConfig() }, [...chain, dir]);
+      const subRa = this.accumulateTarget(sub, emptyAccumulator(), [...chain, dir]);
       appendAll(ra.resources, subRa.resources, `${k.file}: merging resources from '${ref}'`, k.file);
       ra.config = mergeTransformerConfig(ra.config, subRa.config, k.file);
+      mergeVars(ra.vars, subRa.vars, k.file);
     }
   }
 
@@ -420,9 +442,10 @@ function stripBuildAnnotations(object: KubeObject): void {
 export function buildKustomization(loader: RepoLoader, dir: string): Resource[] {
   const builder = new Builder(loader);
   const top = builder.load(dir, dir);
-  const ra = builder.accumulateTarget(top, { resources: [], config: emptyTransformerConfig() }, [dir]);
+  const ra = builder.accumulateTarget(top, emptyAccumulator(), [dir]);
   addHashSuffixes(ra.resources);
   fixNameReferences(ra.resources, ra.config.nameReference);
+  resolveVars(ra.resources, ra.vars, top.file, ra.config.varReference);
   const kept = ra.resources.filter((r) => {
     const local = r.object.metadata?.annotations?.[LOCAL_CONFIG];
     return local === undefined || local === 'false';

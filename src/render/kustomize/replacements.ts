@@ -3,8 +3,8 @@
 // dotted with `[key=value]` list selectors, numeric indexes and `*`; a target keeps its own scalar type (Kustomize
 // replaces the node's text, not its tag); `delimiter`/`index` pick or splice one part; `create` makes missing fields.
 import { RenderError } from '../types.js';
-import { compileSelector, matchesRequirements, parseLabelSelector, type Selector } from './select.js';
-import { formatNumber, parseResourceYaml } from './yaml-io.js';
+import { matchesRequirements, parseLabelSelector, type Selector } from './select.js';
+import { formatNumber, resolvePlainScalar } from './yaml-io.js';
 import { groupOf, effectiveNamespace, resIdOf, type ResId, type Resource } from './resource.js';
 
 interface FieldOptions {
@@ -22,20 +22,36 @@ const isMapping = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
-/** kyaml's SmarterPathSplitter: dots split, except inside `[...]`. */
-export function splitDotted(path: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let depth = 0;
-  for (const c of path) {
-    if (c === '[') depth++;
-    if (c === ']') depth = Math.max(0, depth - 1);
-    if (c === '.' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else current += c;
+/** kyaml's PathSplitter: dots split, except escaped (`\\.`); a leading dot is dropped. */
+function pathSplitter(path: string): string[] {
+  let parts = path.split('.');
+  if (parts.length > 1 && parts[0] === '') parts = parts.slice(1);
+  const out: string[] = [parts[0]!];
+  for (const part of parts.slice(1)) {
+    const last = out.length - 1;
+    if (out[last]!.endsWith('\\')) out[last] = `${out[last]!.slice(0, -1)}.${part}`;
+    else out.push(part);
   }
-  parts.push(current);
+  return out;
+}
+
+/** kyaml's SmarterPathSplitter: `[name=a.b]` stays one part; `[a.b]` becomes the map key `a.b`. */
+export function splitDotted(path: string): string[] {
+  const split = pathSplitter(path);
+  const parts: string[] = [];
+  for (let i = 0; i < split.length; i++) {
+    const part = split[i]!;
+    if (part.startsWith('[') && !part.endsWith(']')) {
+      const bracketed = [part];
+      while (i < split.length - 1) {
+        i++;
+        bracketed.push(split[i]!);
+        if (split[i]!.endsWith(']')) break;
+      }
+      const joined = bracketed.join('.');
+      parts.push(joined.includes('=') ? joined : joined.replace(/^\[+|\]+$/g, ''));
+    } else parts.push(part);
+  }
   return parts;
 }
 
@@ -52,7 +68,10 @@ function idsOf(resource: Resource): ResId[] {
 /** ResId.IsSelectedBy: exact name, namespace, group, version and kind where the selector sets them. */
 function selectedBy(id: ResId, s: Selector): boolean {
   if (s.name && s.name !== id.name) return false;
-  if (s.namespace && effectiveNamespace({ ...id, namespace: s.namespace }) !== effectiveNamespace(id)) return false;
+  // resid.IsNsEquals compares effective namespaces, the selector's own computed with the selector's own kind.
+  const selectorApiVersion = s.group ? `${s.group}/${s.version ?? ''}` : (s.version ?? '');
+  const selectorId = { apiVersion: selectorApiVersion, kind: s.kind ?? '', name: '', namespace: s.namespace ?? '' };
+  if (s.namespace && effectiveNamespace(selectorId) !== effectiveNamespace(id)) return false;
   if (s.group && s.group !== groupOf(id.apiVersion)) return false;
   if (s.version && s.version !== versionOf(id.apiVersion)) return false;
   if (s.kind && s.kind !== id.kind) return false;
@@ -68,123 +87,158 @@ function scalarText(value: unknown): string {
 
 /** The source's text as the type the target field already has. */
 function asTargetType(text: string, target: unknown): unknown {
-  if (typeof target === 'number') {
-    const [parsed] = parseResourceYaml(`v: ${text}`, 'replacement') as [{ v: unknown }];
-    return typeof parsed?.v === 'number' ? parsed.v : text;
+  if (typeof target === 'number' || typeof target === 'boolean') {
+    const resolved = resolvePlainScalar(text);
+    return typeof resolved === typeof target ? resolved : text;
   }
-  if (typeof target === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
   return text;
 }
 
 type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
 
-const LIST_SELECTOR = /^\[([^=\]]*)=(.*)\]$/;
+/** A scalar field `create` made: it has no YAML tag yet, so the copied text resolves as a plain scalar. */
+const UNTYPED = Symbol('untyped scalar');
 
-/** The fields `path` reaches (kyaml's PathMatcher), creating missing ones when asked. */
-function matchPath(
-  node: unknown,
-  parts: string[],
-  create: boolean,
-  createValue: () => unknown,
-  out: Slot[],
-  parent?: Slot,
-): void {
+const isIndex = (part: string) => /^\d+$/.test(part);
+const isListSelector = (part: string) => part.startsWith('[') && part.endsWith(']');
+
+/** kyaml's SplitIndexNameValue: `[name=value]` → [name, value]. */
+function splitListSelector(part: string): [string, string] {
+  const inner = part.replace(/\]$/, '').replace(/^\[/, '');
+  const eq = inner.indexOf('=');
+  if (eq < 0) throw new Error('list path element must contain fieldName=fieldValue for element to match');
+  return [inner.slice(0, eq), inner.slice(eq + 1)];
+}
+
+/** What kyaml's getPathPartKind creates for a missing part, given the part after it. */
+function containerFor(next: string | undefined, leaf: () => unknown): unknown {
+  if (next === undefined) return leaf();
+  return isListSelector(next) || isIndex(next) ? [] : {};
+}
+
+function elementsOf(node: unknown): unknown[] {
+  if (!Array.isArray(node)) throw new Error('wrong node kind: expected SequenceNode');
+  return node;
+}
+
+/** The text kyaml compares a list selector against: a scalar's value, trimmed. */
+function matchText(value: unknown): string | undefined {
+  return isScalar(value) ? scalarText(value).trim() : undefined;
+}
+
+/**
+ * kyaml's PathMatcher, used for replacement targets: `[field=value]` is an UNANCHORED regular expression (as in
+ * Go's regexp.MatchString), `*` every element, numbers an index (appending when `create` and index = length);
+ * missing parts are created when `create` is set.
+ */
+function matchTargetPath(node: unknown, parts: string[], create: boolean, leaf: () => unknown, out: Slot[], at?: Slot) {
   if (parts.length === 0) {
-    if (parent) out.push(parent);
+    if (at) out.push(at);
     return;
   }
   const [head, ...rest] = parts as [string, ...string[]];
-  const nextContainer = () =>
-    rest.length === 0 ? createValue() : /^\d+$|^\[/.test(rest[0]!) || rest[0] === '*' ? [] : {};
-  if (/^\d+$/.test(head)) {
-    if (!Array.isArray(node)) return;
+  if (isIndex(head)) {
+    const elements = elementsOf(node);
     const index = Number(head);
-    if (index === node.length && create) node.push(nextContainer());
-    if (index >= node.length)
-      throw new RenderError(`index ${index} specified but only ${node.length} elements found`, 'invalid');
-    return matchPath(node[index], rest, create, createValue, out, { parent: node, key: index });
+    if (index === elements.length && create) elements.push(containerFor(rest[0], leaf));
+    if (index >= elements.length)
+      throw new Error(`index ${index} specified but only ${elements.length} elements found`);
+    return matchTargetPath(elements[index], rest, create, leaf, out, { parent: elements, key: index });
+  }
+  if (isListSelector(head)) {
+    const [field, value] = splitListSelector(head);
+    const pattern = new RegExp(value, 'u');
+    const elements = elementsOf(node);
+    const before = out.length;
+    let matched = false;
+    elements.forEach((item, i) => {
+      const candidate = matchText(field === '' ? item : isMapping(item) ? item[field] : undefined);
+      if (candidate === undefined || !pattern.test(candidate)) return;
+      matched = true;
+      if (field === '') out.push({ parent: elements, key: i });
+      else matchTargetPath(item, rest, create, leaf, out, { parent: elements, key: i });
+    });
+    if (matched || !create) return;
+    elements.push(field === '' ? plainScalar(value) : { [field]: plainScalar(value) });
+    out.length = before;
+    return matchTargetPath(node, parts, create, leaf, out, at);
   }
   if (head === '*') {
-    if (!Array.isArray(node)) return;
-    node.forEach((item, i) => matchPath(item, rest, create, createValue, out, { parent: node, key: i }));
-    return;
-  }
-  const list = LIST_SELECTOR.exec(head);
-  if (list) {
-    if (!Array.isArray(node)) return;
-    const [, field, value] = list as unknown as [string, string, string];
-    const pattern = new RegExp(`^(?:${value})$`);
-    let found = false;
-    node.forEach((item, i) => {
-      const candidate = field === '' ? item : isMapping(item) ? item[field] : undefined;
-      if (candidate !== undefined && isScalar(candidate) && pattern.test(scalarText(candidate))) {
-        found = true;
-        matchPath(item, rest, create, createValue, out, { parent: node, key: i });
-      }
-    });
-    if (!found && create && field !== '') {
-      const element = { [field]: value };
-      node.push(element);
-      matchPath(element, rest, create, createValue, out, { parent: node, key: node.length - 1 });
-    }
+    elementsOf(node).forEach((item, i) =>
+      matchTargetPath(item, rest, create, leaf, out, { parent: node as unknown[], key: i }),
+    );
     return;
   }
   if (!isMapping(node)) return;
-  if (node[head] === undefined || node[head] === null) {
+  if (!(head in node)) {
     if (!create) return;
-    node[head] = nextContainer();
+    node[head] = containerFor(rest[0], leaf);
   }
-  matchPath(node[head], rest, create, createValue, out, { parent: node, key: head });
+  matchTargetPath(node[head], rest, create, leaf, out, { parent: node, key: head });
 }
 
-function lookup(object: unknown, path: string): unknown {
-  const out: Slot[] = [];
-  matchPath(object, splitDotted(path), false, () => null, out);
-  const slot = out[0];
-  return slot ? (slot.parent as Record<string | number, unknown>)[slot.key] : undefined;
+/** kyaml's PathGetter (yaml.Lookup), used for the source: list selectors match exactly, `-` is the last element. */
+export function lookupSource(object: unknown, path: string): unknown {
+  let node: unknown = object;
+  for (const part of splitDotted(path)) {
+    if (node === undefined || node === null) return undefined;
+    if (/^-?\d+$/.test(part)) {
+      const index = Number(part);
+      if (index < 0) throw new Error(`array index ${index} cannot be negative`);
+      node = Array.isArray(node) ? node[index] : undefined;
+    } else if (part === '-') {
+      node = Array.isArray(node) ? node[node.length - 1] : undefined;
+    } else if (part === '*') {
+      throw new Error('wildcard is not supported in PathGetter');
+    } else if (isListSelector(part)) {
+      const [field, value] = splitListSelector(part);
+      if (!Array.isArray(node)) return undefined;
+      node = node.find((item) => matchText(field === '' ? item : isMapping(item) ? item[field] : undefined) === value);
+    } else {
+      node = isMapping(node) ? node[part] : undefined;
+    }
+  }
+  return node;
 }
 
-function sourceValue(resources: Resource[], r: Replacement, where: string): unknown {
+/** A plain (untagged) scalar's value, resolved the way Kustomize resolves one on output. */
+function plainScalar(text: string): unknown {
+  const resolved = text === '' ? '' : resolvePlainScalar(text);
+  return isScalar(resolved) ? resolved : text;
+}
+
+function describeSelector(s: Selector): string {
+  const gvk = [s.group, s.version, s.kind].filter(Boolean).join('/');
+  return `${gvk || '(any kind)'} ${s.namespace ? `${s.namespace}/` : ''}${s.name ?? '(any name)'}`;
+}
+
+function sourceValue(resources: Resource[], r: Replacement, label: string): unknown {
   const source = r.source!;
   const matches = resources.filter((res) => idsOf(res).some((id) => selectedBy(id, source)));
-  const describe =
-    `${source.group ? `${source.group}/` : ''}${source.version ?? ''} ${source.kind ?? ''} ${source.namespace ? `${source.namespace}/` : ''}${source.name ?? ''}`.trim();
-  if (matches.length > 1)
-    throw new RenderError(`${where}: replacements: multiple matches for source ${describe}`, 'invalid', where);
-  if (matches.length === 0)
-    throw new RenderError(`${where}: replacements: nothing selected by source ${describe}`, 'invalid', where);
+  if (matches.length > 1) throw new Error(`multiple matches for source selector ${describeSelector(source)}`);
+  if (matches.length === 0) throw new Error(`nothing selected by source selector ${describeSelector(source)}`);
   const fieldPath = source.fieldPath || 'metadata.name';
-  const value = lookup(matches[0]!.object, fieldPath);
+  let value: unknown;
+  try {
+    value = lookupSource(matches[0]!.object, fieldPath);
+  } catch (error) {
+    throw new Error(`error looking up replacement source: ${(error as Error).message}`);
+  }
   const empty =
     value === undefined ||
     value === null ||
     value === '' ||
     (isMapping(value) && Object.keys(value).length === 0) ||
     (Array.isArray(value) && value.length === 0);
-  if (empty) {
-    throw new RenderError(
-      `${where}: replacements: fieldPath \`${fieldPath}\` is missing for replacement source ${describe}`,
-      'invalid',
-      where,
-    );
-  }
+  if (empty)
+    throw new Error(`fieldPath \`${fieldPath}\` is missing for replacement source ${describeSelector(source)}`);
   const options = source.options;
   if (!options?.delimiter) return structuredClone(value);
-  if (!isScalar(value))
-    throw new RenderError(
-      `${where}: replacements: delimiter option can only be used with scalar nodes`,
-      'invalid',
-      where,
-    );
+  if (!isScalar(value)) throw new Error('delimiter option can only be used with scalar nodes');
   const parts = scalarText(value).split(options.delimiter);
   const index = options.index ?? 0;
-  if (index >= parts.length || index < 0) {
-    throw new RenderError(
-      `${where}: replacements: options.index ${index} is out of bounds for the source value`,
-      'invalid',
-      where,
-    );
-  }
+  if (index >= parts.length || index < 0)
+    throw new Error(`options.index ${index} is out of bounds for ${label}'s source value`);
   return parts[index];
 }
 
@@ -197,73 +251,78 @@ function labelsMatch(resource: Resource, selector: Selector, where: string): boo
   );
 }
 
-function setTarget(slot: Slot, value: unknown, options: FieldOptions | undefined, where: string): void {
+const hasId = (s: Selector) => Boolean(s.group || s.version || s.kind || s.name || s.namespace);
+
+/** Kustomize's setFieldValue: a scalar target keeps its YAML tag and takes only the text; others are replaced. */
+function setTarget(slot: Slot, value: unknown, options: FieldOptions | undefined): void {
   const holder = slot.parent as Record<string | number, unknown>;
   const current = holder[slot.key];
   let next = value;
   if (options?.delimiter) {
-    if (!isScalar(current))
-      throw new RenderError(
-        `${where}: replacements: delimiter option can only be used with scalar nodes`,
-        'invalid',
-        where,
-      );
-    const parts = scalarText(current).split(options.delimiter);
-    const text = scalarText(value);
+    if (!isScalar(current) && current !== UNTYPED)
+      throw new Error('delimiter option can only be used with scalar nodes');
+    const parts = (current === UNTYPED ? '' : scalarText(current)).split(options.delimiter);
+    const text = isScalar(value) ? scalarText(value) : '';
     const index = options.index ?? 0;
     if (index < 0) parts.unshift(text);
     else if (index >= parts.length) parts.push(text);
     else parts[index] = text;
     next = parts.join(options.delimiter);
   }
-  if (current !== undefined && current !== null && isScalar(current) && isScalar(next)) {
-    holder[slot.key] = asTargetType(scalarText(next), current);
-  } else holder[slot.key] = structuredClone(next);
+  const text = isScalar(next) ? scalarText(next) : '';
+  if (current === UNTYPED) holder[slot.key] = isScalar(next) ? plainScalar(text) : structuredClone(next);
+  else if (isScalar(current) && current !== null) holder[slot.key] = asTargetType(text, current);
+  else holder[slot.key] = structuredClone(next);
 }
 
-/** Applies the kustomization's replacements in order; `where` is the kustomization file, for errors. */
+/**
+ * Applies a kustomization's replacements in order, mutating `resources`. `where` is the kustomization file; every
+ * failure is a RenderError (invalid) naming it and the replacement (1-based) that failed.
+ */
 export function applyReplacements(resources: Resource[], replacements: unknown[], where = 'kustomization'): void {
-  for (const raw of replacements) {
-    const r = raw as Replacement;
-    if (!r.source || !r.targets) {
-      throw new RenderError(`${where}: replacements must specify a source and at least one target`, 'invalid', where);
+  replacements.forEach((raw, i) => {
+    const label = `replacements[${i + 1}]`;
+    const fail = (message: string): never => {
+      throw new RenderError(`${where}: ${label}: ${message}`, 'invalid', where);
+    };
+    const r = (isMapping(raw) ? raw : {}) as Replacement;
+    if (!r.source || !r.targets) fail('replacements must specify a source and at least one target');
+    let value: unknown;
+    try {
+      value = sourceValue(resources, r, label);
+    } catch (error) {
+      if (error instanceof RenderError) throw error;
+      fail((error as Error).message);
     }
-    const value = sourceValue(resources, r, where);
-    for (const target of r.targets) {
-      if (!target.select)
-        throw new RenderError(`${where}: replacements: target must specify resources to select`, 'invalid', where);
+    for (const target of r.targets!) {
+      if (!target.select) fail('target must specify resources to select');
+      const select = target.select!;
+      const rejects = target.reject ?? [];
       const fieldPaths = target.fieldPaths?.length ? target.fieldPaths : ['metadata.name'];
-      const select = compileSelector(target.select, `${where}: replacements select`);
-      const rejects = (target.reject ?? []).map((s) => ({
-        s,
-        match: compileSelector(s, `${where}: replacements reject`),
-      }));
+      const create = target.options?.create === true;
       for (const resource of resources) {
-        if (!labelsMatch(resource, target.select, where)) continue;
-        if (rejects.some(({ s }) => (s.labelSelector || s.annotationSelector) && labelsMatch(resource, s, where)))
-          continue;
-        if (rejects.some(({ s, match }) => !s.labelSelector && !s.annotationSelector && match(resource))) continue;
-        if (!select(resource)) continue;
-        const create = target.options?.create === true;
+        if (!labelsMatch(resource, select, where)) continue;
+        if (rejects.some((s) => (s.labelSelector || s.annotationSelector) && labelsMatch(resource, s, where))) continue;
+        const ids = idsOf(resource);
+        if (!ids.some((id) => selectedBy(id, select))) continue;
+        if (rejects.some((s) => hasId(s) && ids.some((id) => selectedBy(id, s)))) continue;
         for (const path of fieldPaths) {
+          const what = `unable to find ${create ? 'or create ' : ''}field "${path}" in replacement target ${resIdOf(resource.object).kind} ${resIdOf(resource.object).name}`;
           const slots: Slot[] = [];
-          matchPath(
-            resource.object,
-            splitDotted(path),
-            create,
-            () => (isScalar(value) ? '' : Array.isArray(value) ? [] : {}),
-            slots,
-          );
-          if (slots.length === 0) {
-            throw new RenderError(
-              `${where}: replacements: unable to find ${create ? 'or create ' : ''}field "${path}" in replacement target ${resIdOf(resource.object).kind} ${resIdOf(resource.object).name}`,
-              'invalid',
-              where,
-            );
+          try {
+            const leaf = () => (isScalar(value) ? UNTYPED : Array.isArray(value) ? [] : {});
+            matchTargetPath(resource.object, splitDotted(path), create, leaf, slots);
+          } catch (error) {
+            fail(`${what}: ${(error as Error).message}`);
           }
-          for (const slot of slots) setTarget(slot, value, target.options, where);
+          if (slots.length === 0) fail(what);
+          try {
+            for (const slot of slots) setTarget(slot, value, target.options);
+          } catch (error) {
+            fail((error as Error).message);
+          }
         }
       }
     }
-  }
+  });
 }

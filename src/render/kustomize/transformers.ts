@@ -108,21 +108,26 @@ export interface LabelsEntry {
   fields?: FieldSpec[];
 }
 
-const sameSpec = (a: FieldSpec, b: FieldSpec): boolean =>
-  a.path === b.path &&
-  (a.group ?? '') === (b.group ?? '') &&
-  (a.version ?? '') === (b.version ?? '') &&
-  (a.kind ?? '') === (b.kind ?? '');
+/**
+ * Kustomize's FieldSpec.effectivelyEquals: same path, and the incoming spec's group/version/kind, read as a
+ * selector (empty parts match anything), selects the existing one's. So a kind-less custom spec is "already there"
+ * when any kind has that path.
+ */
+const coveredBy = (existing: FieldSpec, incoming: FieldSpec): boolean =>
+  existing.path === incoming.path &&
+  (!incoming.group || incoming.group === (existing.group ?? '')) &&
+  (!incoming.version || incoming.version === (existing.version ?? '')) &&
+  (!incoming.kind || incoming.kind === (existing.kind ?? ''));
 
-/** Kustomize's FsSlice.MergeAll: duplicates dropped, the same field with a different `create` is a conflict. */
+/** Kustomize's FsSlice.MergeAll: a spec already there is dropped; already there with another `create` is an error. */
 export function mergeFieldSpecs(base: readonly FieldSpec[], incoming: readonly FieldSpec[] = []): FieldSpec[] {
   const result = [...base];
   for (const spec of incoming) {
-    const existing = result.find((s) => sameSpec(s, spec));
+    const existing = result.find((s) => coveredBy(s, spec));
     if (!existing) result.push(spec);
     else if (Boolean(existing.create) !== Boolean(spec.create)) {
       throw new RenderError(
-        `conflicting fieldspecs for '${spec.path}'${spec.kind ? ` of kind ${spec.kind}` : ''}`,
+        `conflicting fieldspecs: '${spec.path}'${spec.kind ? ` of kind ${spec.kind}` : ''} is listed with and without create`,
         'invalid',
       );
     }
@@ -163,11 +168,8 @@ const isEmptyObject = (object: KubeObject): boolean => Object.keys(object).lengt
 
 const ROLE_BINDING_KINDS = new Set(['RoleBinding', 'ClusterRoleBinding']);
 
-const sameId = (a: ResId, b: ResId): boolean =>
-  a.apiVersion === b.apiVersion &&
-  a.kind === b.kind &&
-  a.name === b.name &&
-  effectiveNamespace(a) === effectiveNamespace(b);
+/** Kustomize's ResId.Equals as a map key: same apiVersion, kind, name and effective namespace. */
+const idKey = (id: ResId): string => `${id.apiVersion}\u0000${id.kind}\u0000${id.name}\u0000${effectiveNamespace(id)}`;
 
 /**
  * The namespace transformer: `metadata.namespace` of every namespaced object, the name of v1 Namespace objects,
@@ -177,9 +179,13 @@ const sameId = (a: ResId, b: ResId): boolean =>
 export function applyNamespace(resources: Resource[], namespace: string, extraSpecs?: FieldSpec[]): void {
   if (namespace === '') return;
   const allSpecs = mergeFieldSpecs(NAMESPACE_SPECS, extraSpecs);
+  // How many resources hold each current id: Kustomize checks for a clash right after each object moves.
+  const holders = new Map<string, number>();
+  for (const r of resources) holders.set(idKey(resIdOf(r.object)), (holders.get(idKey(resIdOf(r.object))) ?? 0) + 1);
   for (const resource of resources) {
     const object = resource.object;
     if (isEmptyObject(object)) continue;
+    const before = idKey(resIdOf(object));
     rememberId(resource);
     const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
     const kind = typeof object.kind === 'string' ? object.kind : '';
@@ -206,8 +212,10 @@ export function applyNamespace(resources: Resource[], namespace: string, extraSp
         parent[key] = namespace;
       });
     }
-    const current = resIdOf(object);
-    if (resources.filter((r) => sameId(resIdOf(r.object), current)).length !== 1) {
+    const after = idKey(resIdOf(object));
+    holders.set(before, (holders.get(before) ?? 1) - 1);
+    holders.set(after, (holders.get(after) ?? 0) + 1);
+    if (holders.get(after) !== 1) {
       throw new RenderError(
         `namespace transformation produces ID conflict: more than one ${describe(object)} in namespace '${namespace}'`,
         'invalid',

@@ -102,7 +102,6 @@ describe('parseKustomization', () => {
       'components:\n- git@github.com:acme/components.git//otel\n',
       'transformers:\n- sops.yaml\n',
       'generators:\n- secrets-generator.yaml\n',
-      'vars:\n- name: SVC\n  objref: {kind: Service, name: web, apiVersion: v1}\n',
     ]) {
       expect(failure(text).reason, text).toBe('unsupported');
     }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { MemorySnapshot } from '../../../src/git/memory.js';
+import { builtinEngine } from '../../../src/render/kustomize/index.js';
 import type { FieldSpec } from '../../../src/render/kustomize/fieldspec.js';
 import { applyImages, splitImage, updatedImage, type ImageSpec } from '../../../src/render/kustomize/images.js';
 import { applyReplicas, type ReplicaSpec } from '../../../src/render/kustomize/replicas.js';
@@ -22,7 +23,7 @@ import {
 } from '../../../src/render/kustomize/transformers.js';
 import { parseResourceYaml, printObjects } from '../../../src/render/kustomize/yaml-io.js';
 import { RenderError } from '../../../src/render/types.js';
-import { cleanupKubectlTrees, hasKubectl, kubectlRender } from '../../helpers/kubectl-renderer.js';
+import { cleanupKubectlTrees, hasKubectl, kubectlBuildText, kubectlRender } from '../../helpers/kubectl-renderer.js';
 
 const FIXTURES = fileURLToPath(new URL('./transformer-fixtures/', import.meta.url));
 const fixture = (name: string) => readFileSync(FIXTURES + name, 'utf8');
@@ -187,7 +188,23 @@ const CASES: Case[] = [
           images: [{ path: 'spec/image', kind: 'Prometheus' }],
           replicas: [{ path: 'spec/replicas', kind: 'Rollout', group: 'argoproj.io', create: true }],
           namePrefix: [{ path: 'spec/serviceName', kind: 'StatefulSet' }],
+          namespace: [
+            { path: 'spec/targetNamespace', kind: 'HelmRelease', group: 'helm.toolkit.fluxcd.io', create: true },
+            // Dropped for (Cluster)RoleBindings: only subjects named "default" follow the namespace.
+            { path: 'subjects/namespace', kind: 'RoleBinding', create: true },
+          ],
         },
+      },
+    ],
+  },
+  {
+    // A kind-less custom spec for a path some kind already has counts as already there and is dropped.
+    name: 'custom-spec-covered-by-default',
+    resources: ['images.yaml'],
+    layers: [
+      {
+        commonLabels: { tier: 'web' },
+        configurations: { commonLabels: [{ path: 'spec/template/metadata/labels', create: true }] },
       },
     ],
   },
@@ -215,6 +232,9 @@ const CASES: Case[] = [
           { name: 'alpine:3.19', newTag: '3.20' },
           { name: 'envoyproxy/envoy', tagSuffix: '-distroless' },
           { name: 'docker.io/library/nginx', newName: 'mirror.gcr.io/library/nginx' },
+          // Image volumes (spec/volumes[]/image/reference) are not in v5.5's table: untouched.
+          { name: 'ghcr.io/acme/models', newTag: 'v2' },
+          { name: 'ghcr.io/knative/helloworld-go', digest: 'sha256:0123456789abcdef' },
         ],
       },
     ],
@@ -338,6 +358,23 @@ describe.skipIf(!hasKubectl)('errors match kubectl kustomize', () => {
       },
       pattern: /namespace transformation produces ID conflict/,
     },
+    {
+      case: {
+        name: 'labels-conflicting-fieldspecs',
+        resources: ['workloads.yaml'],
+        layers: [
+          {
+            labels: [
+              {
+                pairs: { team: 'payments' },
+                fields: [{ path: 'metadata/labels', kind: 'ServiceMonitor', create: false }],
+              },
+            ],
+          },
+        ],
+      },
+      pattern: /conflicting fieldspecs/,
+    },
   ];
 
   it.each(errorCases.map((e) => [e.case.name, e] as const))('%s', async (_name, { case: c, pattern }) => {
@@ -360,6 +397,22 @@ describe.skipIf(!hasKubectl)('errors match kubectl kustomize', () => {
     expect(ours).toBeInstanceOf(RenderError);
     expect((ours as RenderError).reason).toBe('invalid');
     expect((ours as RenderError).message).toMatch(pattern);
+  });
+});
+
+describe.skipIf(!hasKubectl)('through the whole engine, with name references', () => {
+  afterAll(cleanupKubectlTrees);
+  const snapshot = MemorySnapshot.fromRecord('z'.repeat(40), {
+    'base/kustomization.yaml': 'resources: [references.yaml]\n',
+    'base/references.yaml': fixture('references.yaml'),
+    'renamed/kustomization.yaml':
+      'resources: [../base]\nnamespace: team\nnamePrefix: t-\nnameSuffix: -x\ncommonLabels: {app.kubernetes.io/part-of: widgets}\n',
+    'namespaced/kustomization.yaml': 'resources: [../base]\nnamespace: team\n',
+  });
+  it.each(['renamed', 'namespaced'])('%s', async (root) => {
+    const expected = await kubectlBuildText(snapshot, root, 'LoadRestrictionsRootOnly');
+    const rendered = await builtinEngine.build(snapshot, root, { loadRestrictor: 'LoadRestrictionsRootOnly' });
+    expect(printObjects(rendered.objects)).toBe(expected);
   });
 });
 
