@@ -2,13 +2,13 @@
 // does, optional target selector), `patchesStrategicMerge` and `patchesJson6902`. The integrator reads `path:` files
 // and passes their text; every error is a RenderError naming the patch's source and, where there is one, its target,
 // never the patch's content (it may hold Secret values).
-import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../types.js';
 import { RenderError } from '../types.js';
 import { applyJsonPatch, decodeJsonPatch, JsonPatchError, type JsonPatchOperation } from './json6902.js';
 import { effectiveNamespace, groupOf, rememberId, resIdOf, type ResId, type Resource } from './resource.js';
 import { compileSelector, type Selector } from './select.js';
 import { strategicMerge, StrategicMergeError } from './strategic-merge.js';
+import { parseResourceYaml } from './yaml-io.js';
 
 export interface PatchOptions {
   allowNameChange?: boolean;
@@ -41,9 +41,16 @@ function metaText(value: unknown): string {
  */
 function parseStrategic(text: string): KubeObject[] | undefined {
   const queue: unknown[] = [];
-  for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) return undefined;
-    const value: unknown = document.toJS();
+  // Read as Kustomize reads YAML (yaml-io: its scalar resolution, annotation values as written); a repeated key keeps
+  // its first value, as Kustomize's node merge does.
+  let documents: KubeObject[];
+  try {
+    documents = parseResourceYaml(text, 'patch', { duplicateKeys: 'first-wins' });
+  } catch {
+    return undefined;
+  }
+  for (const document of documents) {
+    const value: unknown = document;
     if (value === null || value === undefined || (isRecord(value) && Object.keys(value).length === 0)) continue;
     if (!isRecord(value)) return undefined;
     const kind = metaText(value.kind);
