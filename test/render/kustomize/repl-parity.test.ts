@@ -1,6 +1,6 @@
 // images, replicas and replacements through the whole built-in engine against `kubectl kustomize` on one tree of
 // realistic workloads (repl-fixtures/): registry ports, tag+digest, CronJob and custom-resource containers, CRDs left
-// alone, replicas created where absent and matched through a prefixed overlay, replacements with list selectors,
+// alone, custom `configurations` field specs for a custom kind, replicas created where absent and matched through a prefixed overlay, replacements with list selectors,
 // wildcards, delimiters, create, and the annotation values Kustomize rewrites as the text they were written as.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -30,7 +30,7 @@ if (!hasKubectl) console.warn('kubectl is not on PATH: images/replicas/replaceme
 describe.skipIf(!hasKubectl)('images, replicas and replacements print what kubectl kustomize prints', () => {
   afterAll(cleanupKubectlTrees);
 
-  for (const root of ['base', 'overlay', 'replacements', 'annotations']) {
+  for (const root of ['base', 'overlay', 'replacements', 'annotations', 'configurations']) {
     it(root, async () => {
       const [expected, rendered] = await Promise.all([
         kubectlBuildText(snapshot, root, 'LoadRestrictionsNone'),
