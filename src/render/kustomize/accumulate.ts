@@ -387,7 +387,7 @@ class Builder {
         }),
       );
     }
-    if (k.replicas.length > 0) applyReplicas(resources, k.replicas, config.replicas);
+    if (k.replicas.length > 0) applyReplicas(resources, k.replicas, config.replicas, k.file);
     if (k.images.length > 0) applyImages(resources, k.images, config.images);
     if (k.replacements.length > 0) applyReplacements(resources, this.loadReplacements(k), k.file);
   }

@@ -42,8 +42,9 @@ function metaText(value: unknown): string {
 function parseStrategic(text: string, source: string): KubeObject[] | undefined {
   let documents: KubeObject[];
   try {
-    // Kustomize reads patches as it reads resources (yaml.v3 scalars); a list or scalar document is no SM patch.
-    documents = parseResourceYaml(text, source);
+    // Kustomize reads patches as it reads resources (yaml.v3 scalars, annotation values as written); a list or
+    // scalar document is no SM patch; a repeated key keeps its first value, as Kustomize's node merge does.
+    documents = parseResourceYaml(text, source, { duplicateKeys: 'first-wins' });
   } catch (error) {
     if (error instanceof RenderError) return undefined;
     throw error;

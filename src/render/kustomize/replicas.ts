@@ -34,13 +34,19 @@ function gvkString(spec: FieldSpec): string {
   return [spec.kind || '[noKind]', spec.version || '[noVer]', spec.group || '[noGrp]'].join('.');
 }
 
-export function applyReplicas(resources: Resource[], replicas: ReplicaSpec[], extraSpecs?: FieldSpec[]): void {
+export function applyReplicas(
+  resources: Resource[],
+  replicas: ReplicaSpec[],
+  extraSpecs?: FieldSpec[],
+  kustomizationFile?: string,
+): void {
+  const where = kustomizationFile ? `${kustomizationFile}: ` : '';
   const specs = mergeFieldSpecs(REPLICA_SPECS, extraSpecs);
   for (const entry of replicas) {
     const name = entry.name ?? '';
     const count = entry.count ?? 0;
     if (!Number.isInteger(count)) {
-      throw new RenderError(`replicas: count for '${name}' must be an integer`, 'invalid');
+      throw new RenderError(`${where}replicas: count for '${name}' must be an integer`, 'invalid');
     }
     let found = false;
     for (const spec of specs) {
@@ -57,8 +63,9 @@ export function applyReplicas(resources: Resource[], replicas: ReplicaSpec[], ex
     }
     if (!found) {
       throw new RenderError(
-        `resource with name ${name} does not match a config with the following GVK [${specs.map(gvkString).join(' ')}]`,
+        `${where}resource with name ${name} does not match a config with the following GVK [${specs.map(gvkString).join(' ')}]`,
         'invalid',
+        kustomizationFile,
       );
     }
   }

@@ -244,6 +244,26 @@ export function firstUnprintable(value: unknown, path = ''): string | undefined 
 }
 
 /**
+ * Kustomize ends every build by rewriting `metadata.annotations` as a map of strings (RemoveBuildAnnotations), and
+ * the strings are the scalars' text as written: `a: 012` prints `"012"`, `b: True` prints `"True"`, `n: ~` prints
+ * `"~"`. The text is only known here, so annotation values are kept as written from the start.
+ */
+function annotationsAsWritten(contents: unknown, value: unknown): void {
+  if (!isMap(contents) || value === null || typeof value !== 'object') return;
+  const metadata = contents.items.find((pair) => isScalar(pair.key) && pair.key.value === 'metadata')?.value;
+  if (!isMap(metadata)) return;
+  const annotations = metadata.items.find((pair) => isScalar(pair.key) && pair.key.value === 'annotations')?.value;
+  if (!isMap(annotations)) return;
+  const target = (value as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations;
+  if (!target || typeof target !== 'object') return;
+  for (const pair of annotations.items) {
+    if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
+    const key = String(pair.key.value ?? '');
+    if (Object.prototype.hasOwnProperty.call(target, key)) target[key] = String(pair.value.value ?? '');
+  }
+}
+
+/**
  * The documents of a manifest file as plain JSON data, resolved as Kustomize resolves them. Empty documents are
  * skipped; syntax errors, duplicate keys and values JSON cannot hold fail with the file and line.
  */
@@ -277,6 +297,7 @@ export function parseResourceYaml(
       throw error;
     }
     if (value === null) continue;
+    annotationsAsWritten(doc.contents, value);
     const unprintable = firstUnprintable(value);
     if (unprintable !== undefined) {
       throw new RenderError(
