@@ -84,7 +84,7 @@ function parseTimestamp(s: string): string | undefined {
 class UnsupportedValue extends Error {}
 
 /** A plain scalar as yaml.v3 resolves it, then as it survives Go's JSON encoding. */
-function resolvePlain(s: string): unknown {
+function resolvePlain(s: string, inFlow = false): unknown {
   if (NULLS.has(s)) return null;
   if (TRUES.has(s)) return true;
   if (FALSES.has(s)) return false;
@@ -97,7 +97,9 @@ function resolvePlain(s: string): unknown {
     return Number.isNaN(f) ? s : f;
   }
   if (!/[-+0-9]/.test(first)) return s;
-  const timestamp = parseTimestamp(s);
+  // Inside a flow collection ([…] or {…}) kubectl converts only the date and the `T` forms, not the
+  // space-separated or lower-case `t` ones (observed with kubectl kustomize v5.5).
+  const timestamp = inFlow && /^[^ \t]*[ \tt]/.test(s) ? undefined : parseTimestamp(s);
   if (timestamp !== undefined) return timestamp;
   const plain = s.replace(/_/g, '');
   const int = parseGoInteger(plain, true) ?? parseGoInteger(plain, false);
@@ -110,9 +112,14 @@ function resolvePlain(s: string): unknown {
   return s;
 }
 
-function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }): unknown {
-  const text = String(node.value ?? '');
+function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }, inFlow: boolean): unknown {
   const tag = node.tag;
+  if (tag === 'tag:yaml.org,2002:timestamp' || tag === '!!timestamp') {
+    const source = (node as { source?: unknown }).source;
+    const text = typeof source === 'string' ? source : String(node.value ?? '');
+    return parseTimestamp(text) ?? text;
+  }
+  const text = String(node.value ?? '');
   if (tag === 'tag:yaml.org,2002:str' || tag === '!!str') return text;
   if (tag === 'tag:yaml.org,2002:null' || tag === '!!null') return null;
   if (tag === 'tag:yaml.org,2002:bool' || tag === '!!bool' || tag === 'tag:yaml.org,2002:int' || tag === '!!int') {
@@ -124,7 +131,14 @@ function scalarValue(node: Node & { value: unknown; type?: string; tag?: string 
   }
   if (node.type !== 'PLAIN') return text;
   if (tag !== undefined && tag !== '!') return text;
-  return resolvePlain(text);
+  return resolvePlain(text, inFlow);
+}
+
+/** yaml.v3's duplicate-key rule: equal scalar texts, except that a merge key (plain `<<`) is never a duplicate. */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (!isScalar(a) || !isScalar(b)) return a === b;
+  if (String(a.value) !== String(b.value)) return false;
+  return !(a.value === '<<' && (plainKey(a) || plainKey(b)));
 }
 
 interface Reader {
@@ -137,23 +151,26 @@ function plainKey(node: unknown): boolean {
   return isScalar(node) && node.type === 'PLAIN' && node.tag === undefined;
 }
 
-function toValue(node: unknown, reader: Reader, depth: number): unknown {
+function toValue(node: unknown, reader: Reader, depth: number, inFlow = false): unknown {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
     const target = node.resolve(reader.doc);
     if (!target) throw new RenderError(`${reader.file}: unknown anchor "${node.source}"`, 'invalid', reader.file);
-    return structuredClone(toValue(target, reader, depth));
+    return structuredClone(toValue(target, reader, depth, inFlow));
   }
-  if (isScalar(node)) return scalarValue(node as never);
-  if (isSeq(node)) return node.items.map((item) => toValue(item, reader, depth + 1));
+  if (isScalar(node)) return scalarValue(node as never, inFlow);
+  const flow = inFlow || ((isSeq(node) || isMap(node)) && node.flow === true);
+  if (isSeq(node)) return node.items.map((item) => toValue(item, reader, depth + 1, flow));
   if (isMap(node)) {
     const result: Record<string, unknown> = {};
     const merged: Record<string, unknown>[] = [];
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key;
+      // A quoted or tagged "<<" key is no merge key, yet Kustomize drops it (and its value) silently.
+      if (isScalar(keyNode) && keyNode.value === '<<' && !plainKey(keyNode)) continue;
       if (plainKey(keyNode) && (keyNode as { value: unknown }).value === '<<') {
-        const source = toValue(pair.value, reader, depth + 1);
+        const source = toValue(pair.value, reader, depth + 1, flow);
         for (const m of Array.isArray(source) ? source : [source]) {
           if (m === null || typeof m !== 'object' || Array.isArray(m)) {
             throw new RenderError(
@@ -168,7 +185,7 @@ function toValue(node: unknown, reader: Reader, depth: number): unknown {
       }
       const key = mapKey(keyNode, reader, depth);
       Object.defineProperty(result, key, {
-        value: toValue(pair.value, reader, depth + 1),
+        value: toValue(pair.value, reader, depth + 1, flow),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -236,7 +253,7 @@ export function firstUnprintable(value: unknown, path = ''): string | undefined 
  * skipped; syntax errors, duplicate keys and values JSON cannot hold fail with the file and line.
  */
 export function parseResourceYaml(text: string, file: string): KubeObject[] {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true, merge: false });
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: sameKey, prettyErrors: true, merge: false });
   const objects: KubeObject[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];
@@ -319,7 +336,7 @@ const V2_BOOLS_AND_NULLS = new Set([
   'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
   'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF',
   '', '~', 'null', 'Null', 'NULL', '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF',
-  '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF', '<<',
+  '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
 ]); // prettier-ignore
 
 /** Whether go-yaml v2 would read `s` back as something other than a string if it were written plain. */
@@ -685,10 +702,13 @@ class Emitter {
   private writeDouble(chars: string[], allowBreaks: boolean): void {
     this.indicator('"', true, false, false);
     let spaces = false;
+    // libyaml's is_bom() ignores its index and looks at the start of the value: once a string starts with a
+    // byte order mark, go-yaml escapes every character of it (kubectl prints "\uFEFF\x62\x6F\x6D" for BOM+"bom").
+    const startsWithBom = chars[0] === '\ufeff';
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i]!;
       const cp = c.codePointAt(0)!;
-      if (!isPrintable(c) || cp === 0xfeff || isBreak(c) || c === '"' || c === '\\') {
+      if (startsWithBom || !isPrintable(c) || cp === 0xfeff || isBreak(c) || c === '"' || c === '\\') {
         this.put('\\');
         const escape = ESCAPES[cp];
         if (escape !== undefined) this.put(escape);
