@@ -51,6 +51,13 @@ describe.skipIf(!hasKubectl)('YAML round trip: the bytes kubectl kustomize print
     ['a control character', cm('  a: "del\\x7F"\n')],
     ['a duplicate key', cm('  a: "1"\n  a: "2"\n')],
     ['broken syntax', cm('  a: [1, 2\n')],
+    ['a %YAML directive', `%YAML 1.2\n---\n${cm('  a: b\n')}`],
+    ['a %TAG directive', `%TAG !e! tag:example.com,2000:\n---\n${cm('  a: b\n')}`],
+    ['the YAML 1.2 escape \\/', cm('  a: "a\\/b"\n')],
+    ['!!int on a word', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  n: !!int abc\n'],
+    ['!!float on a word', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  n: !!float abc\n'],
+    ['!!bool on a YAML 1.1 boolean', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  n: !!bool yes\n'],
+    ['two merge keys', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  <<: {a: 1}\n  <<: {b: 2}\n'],
   ];
   it.each(failures)('fails where Kustomize fails: %s', async (_, text) => {
     const reference = await kubectl(text);
@@ -95,7 +102,7 @@ describe('YAML reading', () => {
       'a: {"<<": 1, b: 2}\nc: [{"<<": x, d: 1}]\ne: {<<: {f: 1}, \'<<\': 2}\ng: !!timestamp 2020-1-2 3:04:05\n',
       'f.yaml',
     );
-    expect(object).toEqual({ a: { b: 2 }, c: [{ d: 1 }], e: { f: 1 }, g: '2020-01-02T03:04:05Z' });
+    expect(object).toEqual({ a: { b: 2 }, c: [{ d: 1 }], e: { f: 1, '<<': 2 }, g: '2020-01-02T03:04:05Z' });
     expect(() => parseResourceYaml('a: {"<<": 1, \'<<\': 2}\n', 'f.yaml')).toThrow('already defined');
   });
 
