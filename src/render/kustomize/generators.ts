@@ -136,7 +136,14 @@ function behaviorOf(args: GeneratorArgs, where: string): 'create' | 'merge' | 'r
   return fail(where, `generator ${args.name ?? ''}: unknown behavior "${behavior}"`);
 }
 
-const base64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
+/** Kustomize's encodeBase64: 70-character lines, each ending in a newline, once the text needs more than one. */
+function base64(bytes: Uint8Array | string): string {
+  const encoded = Buffer.from(bytes).toString('base64');
+  if (encoded.length < 70) return encoded;
+  let out = '';
+  for (let i = 0; i < encoded.length; i += 70) out += `${encoded.slice(i, i + 70)}\n`;
+  return out;
+}
 
 function generate(
   kind: 'ConfigMap' | 'Secret',

@@ -20,7 +20,8 @@ const IMAGE_SPECS: FieldSpec[] = [
   'spec/template/spec/containers[]/image',
   'spec/template/spec/initContainers[]/image',
   'spec/template/spec/volumes[]/image/reference',
-].map((path) => ({ path, create: true }));
+  // Kustomize's table says `create: true`, but its images filter never creates: only existing images change.
+].map((path) => ({ path }));
 
 /** Kustomize's image.IsImageMatched: the configured name is a regular expression, anchored, tag and digest optional. */
 function matcher(name: string): (image: string) => boolean {
@@ -90,7 +91,7 @@ function visitContainerLists(node: unknown, visit: (list: unknown) => void): voi
 }
 
 export function applyImages(resources: Resource[], images: ImageSpec[], extraSpecs: FieldSpec[] = []): void {
-  const specs = [...IMAGE_SPECS, ...extraSpecs];
+  const specs = [...IMAGE_SPECS, ...extraSpecs.map(({ create: _, ...s }) => s)];
   for (const image of images) {
     const matches = matcher(image.name ?? '');
     const set = (parent: Record<string, unknown>, key: string, source: string) => {

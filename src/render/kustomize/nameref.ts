@@ -359,9 +359,11 @@ function setMapping(lookup: Lookup, node: Record<string, unknown>): void {
   }
   let candidates = lookup.candidates;
   if (typeof node.namespace === 'string') {
+    // Grouped by effective namespace ("" counts as "default"), original first, as Kustomize groups them.
     const ns = node.namespace;
-    const byOriginal = candidates.filter((r) => originalId(r).namespace === ns);
-    candidates = byOriginal.length > 0 ? byOriginal : candidates.filter((r) => namespaceOf(r) === ns);
+    const byOriginal = candidates.filter((r) => effectiveNamespace(originalId(r)) === ns);
+    candidates =
+      byOriginal.length > 0 ? byOriginal : candidates.filter((r) => effectiveNamespace(resIdOf(r.object)) === ns);
   }
   const oldName = node.name;
   if (typeof oldName !== 'string') return;

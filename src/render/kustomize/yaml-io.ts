@@ -112,6 +112,15 @@ function resolvePlain(s: string, inFlow = false): unknown {
   return s;
 }
 
+/** A plain scalar's text as Kustomize resolves it (`false` → false, `012` → 10); unresolvable values stay text. */
+export function resolvePlainScalar(text: string): unknown {
+  try {
+    return resolvePlain(text);
+  } catch {
+    return text;
+  }
+}
+
 function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }, inFlow: boolean): unknown {
   const tag = node.tag;
   const typed = (type: 'int' | 'float' | 'bool', value: unknown): unknown => {
@@ -162,6 +171,8 @@ interface Reader {
   doc: Document;
   file: string;
   seen: Map<Node, unknown>;
+  /** A repeated key keeps its first value (Kustomize's node merge looks a field up by name: the first). */
+  firstWins: boolean;
 }
 
 function plainKey(node: unknown): boolean {
@@ -214,6 +225,7 @@ function toValue(node: unknown, reader: Reader, depth: number, inFlow = false, p
         continue;
       }
       const key = mapKey(keyNode, reader, depth);
+      if (reader.firstWins && Object.prototype.hasOwnProperty.call(result, key)) continue;
       // In a flow mapping, a key with no value (`{x}`, `{x: }`) reads as an empty string, not null.
       const absent = pair.value === null || (isScalar(pair.value) && pair.value.source === '');
       Object.defineProperty(result, key, {
@@ -284,8 +296,19 @@ export function firstUnprintable(value: unknown, path = ''): string | undefined 
  * The documents of a manifest file as plain JSON data, resolved as Kustomize resolves them. Empty documents are
  * skipped; syntax errors, duplicate keys and values JSON cannot hold fail with the file and line.
  */
-export function parseResourceYaml(text: string, file: string): KubeObject[] {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: sameKey, prettyErrors: true, merge: false });
+export function parseResourceYaml(
+  text: string,
+  file: string,
+  options: { duplicateKeys?: 'error' | 'first-wins' } = {},
+): KubeObject[] {
+  // Patches are read as YAML nodes and merged, never decoded: Kustomize takes a repeated key's first value there.
+  const uniqueKeys = options.duplicateKeys !== 'first-wins';
+  const docs = parseAllDocuments(text, {
+    schema: 'failsafe',
+    uniqueKeys: uniqueKeys ? sameKey : false,
+    prettyErrors: true,
+    merge: false,
+  });
   const objects: KubeObject[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];
@@ -309,7 +332,7 @@ export function parseResourceYaml(text: string, file: string): KubeObject[] {
     if (doc.contents === null) continue;
     let value: unknown;
     try {
-      value = toValue(doc.contents, { text, doc, file, seen: new Map() }, 0);
+      value = toValue(doc.contents, { text, doc, file, seen: new Map(), firstWins: !uniqueKeys }, 0);
     } catch (error) {
       if (error instanceof UnsupportedValue) throw new RenderError(`${file}: ${error.message}`, 'invalid', file);
       throw error;
