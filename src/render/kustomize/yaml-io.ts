@@ -4,7 +4,7 @@
 // comments and quoting styles are gone, keys come out in go-yaml v2's order, and strings are quoted, folded and
 // escaped as libyaml's emitter decides. Both directions are ported here from those rules, not approximated, because
 // envgate's output must match Kustomize's to the byte.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, YAMLMap, type Document, type Node } from 'yaml';
 import { RenderError, type KubeObject } from '../types.js';
 
 // ───────────────────────────── reading ─────────────────────────────
@@ -84,7 +84,7 @@ function parseTimestamp(s: string): string | undefined {
 class UnsupportedValue extends Error {}
 
 /** A plain scalar as yaml.v3 resolves it, then as it survives Go's JSON encoding. */
-function resolvePlain(s: string): unknown {
+function resolvePlain(s: string, inFlow = false): unknown {
   if (NULLS.has(s)) return null;
   if (TRUES.has(s)) return true;
   if (FALSES.has(s)) return false;
@@ -97,7 +97,9 @@ function resolvePlain(s: string): unknown {
     return Number.isNaN(f) ? s : f;
   }
   if (!/[-+0-9]/.test(first)) return s;
-  const timestamp = parseTimestamp(s);
+  // Inside a flow collection ([…] or {…}) kubectl converts only the date and the `T` forms, not the
+  // space-separated or lower-case `t` ones (observed with kubectl kustomize v5.5).
+  const timestamp = inFlow && /^[^ \t]*[ \tt]/.test(s) ? undefined : parseTimestamp(s);
   if (timestamp !== undefined) return timestamp;
   const plain = s.replace(/_/g, '');
   const int = parseGoInteger(plain, true) ?? parseGoInteger(plain, false);
@@ -119,24 +121,53 @@ export function resolvePlainScalar(text: string): unknown {
   }
 }
 
-function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }): unknown {
-  const text = String(node.value ?? '');
+function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }, inFlow: boolean): unknown {
   const tag = node.tag;
+  const typed = (type: 'int' | 'float' | 'bool', value: unknown): unknown => {
+    const ok = type === 'bool' ? typeof value === 'boolean' : typeof value === 'number';
+    if (!ok) throw new UnsupportedValue(`yaml: cannot decode !!str as a !!${type}`);
+    return value;
+  };
+  if (tag === 'tag:yaml.org,2002:timestamp' || tag === '!!timestamp') {
+    const source = (node as { source?: unknown }).source;
+    const text = typeof source === 'string' ? source : String(node.value ?? '');
+    return parseTimestamp(text) ?? text;
+  }
+  const text = String(node.value ?? '');
   if (tag === 'tag:yaml.org,2002:str' || tag === '!!str') return text;
   if (tag === 'tag:yaml.org,2002:null' || tag === '!!null') return null;
-  if (tag === 'tag:yaml.org,2002:bool' || tag === '!!bool' || tag === 'tag:yaml.org,2002:int' || tag === '!!int') {
-    return resolvePlain(text);
-  }
-  if (tag === 'tag:yaml.org,2002:float' || tag === '!!float') {
-    const v = resolvePlain(text);
-    return typeof v === 'number' ? v : text;
-  }
+  if (tag === 'tag:yaml.org,2002:bool' || tag === '!!bool') return typed('bool', resolvePlain(text));
+  if (tag === 'tag:yaml.org,2002:int' || tag === '!!int') return typed('int', resolvePlain(text));
+  if (tag === 'tag:yaml.org,2002:float' || tag === '!!float') return typed('float', resolvePlain(text));
   if (node.type !== 'PLAIN') return text;
   if (tag !== undefined && tag !== '!') return text;
-  return resolvePlain(text);
+  return resolvePlain(text, inFlow);
+}
+
+/** yaml.v3's duplicate-key rule: equal scalar texts; a merge key (plain `<<`) and a quoted "<<" differ. */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (!isScalar(a) || !isScalar(b)) return a === b;
+  if (String(a.value) !== String(b.value)) return false;
+  return a.value !== '<<' || plainKey(a) === plainKey(b);
+}
+
+/** Kustomize's YAML reader knows YAML 1.1 escapes only: `\\/` (YAML 1.2) is "found unknown escape character". */
+function checkEscapes(node: Node, reader: Reader): void {
+  const range = node.range;
+  if (!range) return;
+  const raw = reader.text.slice(range[0], range[1]);
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== '\\') continue;
+    if (raw[i + 1] === '/') {
+      const line = reader.text.slice(0, range[0] + i).split('\n').length;
+      throw new RenderError(`${reader.file}:${line}: found unknown escape character`, 'invalid', reader.file);
+    }
+    i++;
+  }
 }
 
 interface Reader {
+  text: string;
   doc: Document;
   file: string;
   seen: Map<Node, unknown>;
@@ -148,23 +179,39 @@ function plainKey(node: unknown): boolean {
   return isScalar(node) && node.type === 'PLAIN' && node.tag === undefined;
 }
 
-function toValue(node: unknown, reader: Reader, depth: number): unknown {
+function toValue(node: unknown, reader: Reader, depth: number, inFlow = false, pairs?: unknown[]): unknown {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) {
     const target = node.resolve(reader.doc);
     if (!target) throw new RenderError(`${reader.file}: unknown anchor "${node.source}"`, 'invalid', reader.file);
-    return structuredClone(toValue(target, reader, depth));
+    return structuredClone(toValue(target, reader, depth, inFlow));
   }
-  if (isScalar(node)) return scalarValue(node as never);
-  if (isSeq(node)) return node.items.map((item) => toValue(item, reader, depth + 1));
+  if (isScalar(node)) {
+    if (node.type === 'QUOTE_DOUBLE') checkEscapes(node, reader);
+    return scalarValue(node as never, inFlow);
+  }
+  const flow = inFlow || ((isSeq(node) || isMap(node)) && node.flow === true);
+  if (isSeq(node)) {
+    // `[a: 1, b: 2]` holds single-pair mappings, which the parser keeps as bare pairs.
+    return node.items.map((item) =>
+      isPair(item)
+        ? toValue(new YAMLMap(reader.doc.schema), reader, depth + 1, flow, [item])
+        : toValue(item, reader, depth + 1, flow),
+    );
+  }
   if (isMap(node)) {
     const result: Record<string, unknown> = {};
     const merged: Record<string, unknown>[] = [];
-    for (const pair of node.items) {
+    const items = pairs ?? node.items;
+    const hasMergeKey = items.some((p) => isPair(p) && plainKey(p.key) && (p.key as { value: unknown }).value === '<<');
+    for (const pair of items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key;
+      // A quoted or tagged "<<" key is no merge key, yet Kustomize drops it (and its value) silently, unless
+      // the same mapping also has a real merge key.
+      if (isScalar(keyNode) && keyNode.value === '<<' && !plainKey(keyNode) && !hasMergeKey) continue;
       if (plainKey(keyNode) && (keyNode as { value: unknown }).value === '<<') {
-        const source = toValue(pair.value, reader, depth + 1);
+        const source = toValue(pair.value, reader, depth + 1, flow);
         for (const m of Array.isArray(source) ? source : [source]) {
           if (m === null || typeof m !== 'object' || Array.isArray(m)) {
             throw new RenderError(
@@ -179,8 +226,10 @@ function toValue(node: unknown, reader: Reader, depth: number): unknown {
       }
       const key = mapKey(keyNode, reader, depth);
       if (reader.firstWins && Object.prototype.hasOwnProperty.call(result, key)) continue;
+      // In a flow mapping, a key with no value (`{x}`, `{x: }`) reads as an empty string, not null.
+      const absent = pair.value === null || (isScalar(pair.value) && pair.value.source === '');
       Object.defineProperty(result, key, {
-        value: toValue(pair.value, reader, depth + 1),
+        value: flow && isMap(node) && absent ? '' : toValue(pair.value, reader, depth + 1, flow),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -274,7 +323,12 @@ export function parseResourceYaml(
 ): KubeObject[] {
   // Patches are read as YAML nodes and merged, never decoded: Kustomize takes a repeated key's first value there.
   const uniqueKeys = options.duplicateKeys !== 'first-wins';
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys, prettyErrors: true, merge: false });
+  const docs = parseAllDocuments(text, {
+    schema: 'failsafe',
+    uniqueKeys: uniqueKeys ? sameKey : false,
+    prettyErrors: true,
+    merge: false,
+  });
   const objects: KubeObject[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];
@@ -288,10 +342,17 @@ export function parseResourceYaml(
           : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new RenderError(`${file}${where}: ${what}`, 'invalid', file);
     }
+    // go-yaml refuses %YAML and %TAG directives as Kustomize feeds it documents (no document start of its own).
+    if (
+      doc.directives.yaml.explicit === true ||
+      Object.keys(doc.directives.tags).some((h) => h !== '!' && h !== '!!')
+    ) {
+      throw new RenderError(`${file}: YAML directives (%YAML, %TAG) are not supported`, 'invalid', file);
+    }
     if (doc.contents === null) continue;
     let value: unknown;
     try {
-      value = toValue(doc.contents, { doc, file, seen: new Map(), firstWins: !uniqueKeys }, 0);
+      value = toValue(doc.contents, { text, doc, file, seen: new Map(), firstWins: !uniqueKeys }, 0);
     } catch (error) {
       if (error instanceof UnsupportedValue) throw new RenderError(`${file}: ${error.message}`, 'invalid', file);
       throw error;
@@ -325,7 +386,8 @@ export function compareKeys(a: string, b: string): number {
   const ar = [...a];
   const br = [...b];
   const isLetter = (c: string) => /\p{L}/u.test(c);
-  const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  // Go's unicode.IsDigit takes any decimal digit (e.g. Arabic-Indic); its value is then `r - '0'`, in int64.
+  const isDigit = (c: string | undefined) => c !== undefined && /\p{Nd}/u.test(c);
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) continue;
     const al = isLetter(ar[i]!);
@@ -344,9 +406,11 @@ export function compareKeys(a: string, b: string): number {
       }
     }
     let ai = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10n + BigInt(ar[ai]!.charCodeAt(0) - 48);
+    for (; ai < ar.length && isDigit(ar[ai]); ai++)
+      an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai]!.codePointAt(0)! - 48));
     let bi = i;
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10n + BigInt(br[bi]!.charCodeAt(0) - 48);
+    for (; bi < br.length && isDigit(br[bi]); bi++)
+      bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi]!.codePointAt(0)! - 48));
     if (an !== bn) return an < bn ? -1 : 1;
     if (ai !== bi) return ai - bi;
     return ar[i]!.codePointAt(0)! - br[i]!.codePointAt(0)!;
@@ -358,7 +422,7 @@ const V2_BOOLS_AND_NULLS = new Set([
   'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
   'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF',
   '', '~', 'null', 'Null', 'NULL', '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF',
-  '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF', '<<',
+  '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
 ]); // prettier-ignore
 
 /** Whether go-yaml v2 would read `s` back as something other than a string if it were written plain. */
@@ -724,10 +788,13 @@ class Emitter {
   private writeDouble(chars: string[], allowBreaks: boolean): void {
     this.indicator('"', true, false, false);
     let spaces = false;
+    // libyaml's is_bom() ignores its index and looks at the start of the value: once a string starts with a
+    // byte order mark, go-yaml escapes every character of it (kubectl prints "\uFEFF\x62\x6F\x6D" for BOM+"bom").
+    const startsWithBom = chars[0] === '\ufeff';
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i]!;
       const cp = c.codePointAt(0)!;
-      if (!isPrintable(c) || cp === 0xfeff || isBreak(c) || c === '"' || c === '\\') {
+      if (startsWithBom || !isPrintable(c) || cp === 0xfeff || isBreak(c) || c === '"' || c === '\\') {
         this.put('\\');
         const escape = ESCAPES[cp];
         if (escape !== undefined) this.put(escape);

@@ -51,6 +51,13 @@ describe.skipIf(!hasKubectl)('YAML round trip: the bytes kubectl kustomize print
     ['a control character', cm('  a: "del\\x7F"\n')],
     ['a duplicate key', cm('  a: "1"\n  a: "2"\n')],
     ['broken syntax', cm('  a: [1, 2\n')],
+    ['a %YAML directive', `%YAML 1.2\n---\n${cm('  a: b\n')}`],
+    ['a %TAG directive', `%TAG !e! tag:example.com,2000:\n---\n${cm('  a: b\n')}`],
+    ['the YAML 1.2 escape \\/', cm('  a: "a\\/b"\n')],
+    ['!!int on a word', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  n: !!int abc\n'],
+    ['!!float on a word', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  n: !!float abc\n'],
+    ['!!bool on a YAML 1.1 boolean', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  n: !!bool yes\n'],
+    ['two merge keys', 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\nspec:\n  <<: {a: 1}\n  <<: {b: 2}\n'],
   ];
   it.each(failures)('fails where Kustomize fails: %s', async (_, text) => {
     const reference = await kubectl(text);
@@ -88,6 +95,26 @@ describe('YAML reading', () => {
       'f.yaml',
     );
     expect(objects).toEqual([{ x: { p: 1, q: 2 }, y: { p: 1, q: 3 } }]);
+  });
+
+  it('drops quoted "<<" keys, allows them beside a merge key, and resolves !!timestamp', () => {
+    const [object] = parseResourceYaml(
+      'a: {"<<": 1, b: 2}\nc: [{"<<": x, d: 1}]\ne: {<<: {f: 1}, \'<<\': 2}\ng: !!timestamp 2020-1-2 3:04:05\n',
+      'f.yaml',
+    );
+    expect(object).toEqual({ a: { b: 2 }, c: [{ d: 1 }], e: { f: 1, '<<': 2 }, g: '2020-01-02T03:04:05Z' });
+    expect(() => parseResourceYaml('a: {"<<": 1, \'<<\': 2}\n', 'f.yaml')).toThrow('already defined');
+  });
+
+  it('converts only the date and T timestamp forms inside flow collections', () => {
+    const [object] = parseResourceYaml(
+      'block: 2020-01-01 10:00:00\nflow: [2020-01-01 10:00:00, 2020-01-01t10:00:00Z, 2020-01-01T10:00:00Z, 2020-01-01]\n',
+      'f.yaml',
+    );
+    expect(object).toEqual({
+      block: '2020-01-01T10:00:00Z',
+      flow: ['2020-01-01 10:00:00', '2020-01-01t10:00:00Z', '2020-01-01T10:00:00Z', '2020-01-01T00:00:00Z'],
+    });
   });
 
   it('names file, line and key, and never quotes the document, in its errors', () => {
@@ -128,6 +155,12 @@ describe('YAML writing', () => {
       '-1.5e-07',
       '9223372036854775808',
     ]);
+  });
+
+  it('prints "<<" plain and escapes every character of a string that starts with a byte order mark', () => {
+    expect(printObjects([{ a: '<<', b: '\ufeffbom', c: 'x\ufeffy' }])).toBe(
+      'a: <<\nb: "\\uFEFF\\x62\\x6F\\x6D"\nc: "x\\uFEFFy"\n',
+    );
   });
 
   it('separates documents with --- and prints nothing for no objects', () => {
