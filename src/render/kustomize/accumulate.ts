@@ -14,6 +14,9 @@ import {
   type TransformerConfig,
 } from './kustomization.js';
 import { assertNoCycle, type RepoLoader } from './loader.js';
+import { generateConfigMaps, generateSecrets, mergeGenerated } from './generators.js';
+import { addHashSuffixes } from './hash.js';
+import { fixNameReferences } from './nameref.js';
 import { orderResources } from './order.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches, formatResId } from './patch.js';
 import { effectiveNamespace, newResource, resIdOf, type ResId, type Resource } from './resource.js';
@@ -263,9 +266,18 @@ class Builder {
     }
   }
 
-  runGenerators(k: Kustomization, _ra: Accumulator): void {
-    if (k.configMapGenerator.length > 0) notYet('configMapGenerator', k.file);
-    if (k.secretGenerator.length > 0) notYet('secretGenerator', k.file);
+  runGenerators(k: Kustomization, ra: Accumulator): void {
+    if (k.configMapGenerator.length === 0 && k.secretGenerator.length === 0) return;
+    const read = (field: string) => (path: string) => this.loader.loadBytes(k.dir, path, k.file, field);
+    // Kustomize runs the ConfigMap generator before the Secret generator, each merged into what is there.
+    mergeGenerated(
+      ra.resources,
+      generateConfigMaps(k.configMapGenerator, k.generatorOptions, k.file, read('configMapGenerator')),
+    );
+    mergeGenerated(
+      ra.resources,
+      generateSecrets(k.secretGenerator, k.generatorOptions, k.file, read('secretGenerator')),
+    );
   }
 
   runTransformers(k: Kustomization, ra: Accumulator): void {
@@ -396,7 +408,9 @@ export function buildKustomization(loader: RepoLoader, dir: string): Resource[] 
   const builder = new Builder(loader);
   const top = builder.load(dir, dir);
   const ra = builder.accumulateTarget(top, { resources: [], config: emptyTransformerConfig() }, [dir]);
-  // Hash suffixes and name references come with the generators module; nothing can need them before it lands.
+  // Last, not per level (makeCustomizedResMap): hash suffixes, then every reference to a renamed object.
+  addHashSuffixes(ra.resources);
+  fixNameReferences(ra.resources, ra.config.nameReference);
   const kept = ra.resources.filter((r) => {
     const local = r.object.metadata?.annotations?.[LOCAL_CONFIG];
     return local === undefined || local === 'false';

@@ -136,7 +136,17 @@ function behaviorOf(args: GeneratorArgs, where: string): 'create' | 'merge' | 'r
   return fail(where, `generator ${args.name ?? ''}: unknown behavior "${behavior}"`);
 }
 
-const base64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
+/**
+ * Base64 as kyaml's encodeBase64 writes Secret data and binaryData: once the encoding reaches 70 characters it is
+ * cut into 70-character lines, each ending in a newline (so printed as a literal block, and hashed that way).
+ */
+function base64(bytes: Uint8Array | string): string {
+  const encoded = Buffer.from(bytes).toString('base64');
+  if (encoded.length < 70) return encoded;
+  let out = '';
+  for (let i = 0; i < encoded.length; i += 70) out += `${encoded.slice(i, i + 70)}\n`;
+  return out;
+}
 
 function generate(
   kind: 'ConfigMap' | 'Secret',

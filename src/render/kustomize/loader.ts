@@ -155,6 +155,12 @@ export class RepoLoader {
     throw new RenderError(`${from}: ${field} '${ref}': no such file (${path || '.'})`, 'missing', from);
   }
 
+  /** As loadFile, but the raw bytes (generator inputs: content that is not UTF-8 becomes binaryData). */
+  loadBytes(root: string, ref: string, from: string, field: string): Uint8Array | string {
+    const { path, text } = this.loadFile(root, ref, from, field);
+    return this.snapshot.readBytes?.(path) ?? text;
+  }
+
   /** The kustomization file in `dir`, exactly one of Kustomize's recognised names. */
   kustomizationIn(dir: string, from: string): { path: string; text: string } {
     const found: { path: string; text: string }[] = [];
