@@ -5,7 +5,15 @@ import { MemorySnapshot } from '../../../src/git/memory.js';
 import { builtinEngine } from '../../../src/render/kustomize/index.js';
 import { printObjects } from '../../../src/render/kustomize/yaml-io.js';
 import { cleanupKubectlTrees, hasKubectl, kubectlBuildText } from '../../helpers/kubectl-renderer.js';
-import { GENERATOR_FILES, GENERATOR_ROOTS } from './fixtures/generators.js';
+import { RenderError } from '../../../src/render/types.js';
+import {
+  GENERATOR_ERROR_CASES,
+  GENERATOR_ERROR_FILES,
+  GENERATOR_FILES,
+  GENERATOR_LENIENT_ROOTS,
+  GENERATOR_ROOTS,
+  SECRET_VALUE,
+} from './fixtures/generators.js';
 
 const snapshot = new MemorySnapshot('generators', { files: new Map(Object.entries(GENERATOR_FILES)) });
 
@@ -18,6 +26,46 @@ describe.skipIf(!hasKubectl)('generators, hashes and name references print exact
       const expected = await kubectlBuildText(snapshot, root, 'LoadRestrictionsRootOnly');
       const rendered = await builtinEngine.build(snapshot, root, { loadRestrictor: 'LoadRestrictionsRootOnly' });
       expect(printObjects(rendered.objects)).toBe(expected);
+    });
+  }
+});
+
+const errorSnapshot = MemorySnapshot.fromRecord('generator-errors', GENERATOR_ERROR_FILES);
+
+async function engineError(root: string): Promise<RenderError> {
+  try {
+    await builtinEngine.build(errorSnapshot, root, { loadRestrictor: 'LoadRestrictionsRootOnly' });
+  } catch (error) {
+    expect(error).toBeInstanceOf(RenderError);
+    return error as RenderError;
+  }
+  throw new Error(`${root}: the engine rendered a generator Kustomize refuses`);
+}
+
+describe('broken generators fail with the reason and the file, never the value', () => {
+  for (const c of GENERATOR_ERROR_CASES) {
+    it(c.root, async () => {
+      const error = await engineError(c.root);
+      expect(error.reason).toBe(c.reason);
+      expect(error.message).toContain(`${c.root}/kustomization.yaml`);
+      expect(error.message).not.toContain(SECRET_VALUE);
+      expect(error.message).not.toContain('\n');
+    });
+  }
+});
+
+describe.skipIf(!hasKubectl)('Kustomize refuses the same broken generators', () => {
+  afterAll(cleanupKubectlTrees);
+  for (const root of GENERATOR_LENIENT_ROOTS) {
+    it(`${root} builds, as in Kustomize`, async () => {
+      const expected = await kubectlBuildText(errorSnapshot, root, 'LoadRestrictionsRootOnly');
+      const rendered = await builtinEngine.build(errorSnapshot, root, { loadRestrictor: 'LoadRestrictionsRootOnly' });
+      expect(printObjects(rendered.objects)).toBe(expected);
+    });
+  }
+  for (const c of GENERATOR_ERROR_CASES) {
+    it(c.root, async () => {
+      await expect(kubectlBuildText(errorSnapshot, c.root, 'LoadRestrictionsRootOnly')).rejects.toThrow(RenderError);
     });
   }
 });
