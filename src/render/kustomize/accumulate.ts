@@ -16,10 +16,20 @@ import {
 import { assertNoCycle, type RepoLoader } from './loader.js';
 import { generateConfigMaps, generateSecrets, mergeGenerated } from './generators.js';
 import { addHashSuffixes } from './hash.js';
+import { applyImages } from './images.js';
 import { fixNameReferences } from './nameref.js';
 import { orderResources } from './order.js';
 import { applyJson6902Patches, applyPatches, applyStrategicMergePatches, formatResId } from './patch.js';
+import { applyReplacements } from './replacements.js';
+import { applyReplicas } from './replicas.js';
 import { effectiveNamespace, newResource, resIdOf, type ResId, type Resource } from './resource.js';
+import {
+  applyCommonAnnotations,
+  applyCommonLabels,
+  applyLabels,
+  applyNamePrefixSuffix,
+  applyNamespace,
+} from './transformers.js';
 import { parseResourceYaml } from './yaml-io.js';
 
 /** Resources plus the transformer configuration gathered so far (Kustomize's ResAccumulator). */
@@ -169,18 +179,6 @@ function cloneData<T>(value: T): T {
   return value;
 }
 
-/**
- * Features whose module has not landed in this build yet: a root that uses one is "not rendered" with the
- * reason, never rendered without it.
- */
-function notYet(feature: string, file: string): never {
-  throw new RenderError(
-    `${file}: ${feature} is not available in this build of the built-in engine yet`,
-    'unsupported',
-    file,
-  );
-}
-
 class Builder {
   private readonly cache: ParseCache;
 
@@ -266,18 +264,22 @@ class Builder {
     }
   }
 
+  /** Generator inputs (`files`, `envs`) as bytes, relative to the kustomization, under the load restrictor. */
+  private readerFor(k: Kustomization): (path: string) => Uint8Array {
+    return (path) => this.loader.loadBytes(k.dir, path, k.file, 'generator source');
+  }
+
   runGenerators(k: Kustomization, ra: Accumulator): void {
-    if (k.configMapGenerator.length === 0 && k.secretGenerator.length === 0) return;
-    const read = (field: string) => (path: string) => this.loader.loadBytes(k.dir, path, k.file, field);
-    // Kustomize runs the ConfigMap generator before the Secret generator, each merged into what is there.
-    mergeGenerated(
-      ra.resources,
-      generateConfigMaps(k.configMapGenerator, k.generatorOptions, k.file, read('configMapGenerator')),
-    );
-    mergeGenerated(
-      ra.resources,
-      generateSecrets(k.secretGenerator, k.generatorOptions, k.file, read('secretGenerator')),
-    );
+    // Kustomize absorbs each generator's output in turn: ConfigMaps first, then Secrets.
+    if (k.configMapGenerator.length > 0) {
+      mergeGenerated(
+        ra.resources,
+        generateConfigMaps(k.configMapGenerator, k.generatorOptions, k.file, this.readerFor(k)),
+      );
+    }
+    if (k.secretGenerator.length > 0) {
+      mergeGenerated(ra.resources, generateSecrets(k.secretGenerator, k.generatorOptions, k.file, this.readerFor(k)));
+    }
   }
 
   runTransformers(k: Kustomization, ra: Accumulator): void {
@@ -318,11 +320,25 @@ class Builder {
         }),
       );
     }
-    if (k.namespace !== '') notYet('namespace', k.file);
-    if (k.namePrefix !== '' || k.nameSuffix !== '') notYet('namePrefix/nameSuffix', k.file);
-    if (k.labels.length > 0) notYet('labels', k.file);
-    if (Object.keys(k.commonLabels).length > 0) notYet('commonLabels', k.file);
-    if (Object.keys(k.commonAnnotations).length > 0) notYet('commonAnnotations', k.file);
+    const config = ra.config;
+    if (k.namespace !== '') applyNamespace(resources, k.namespace, config.namespace);
+    if (k.namePrefix !== '' || k.nameSuffix !== '') {
+      applyNamePrefixSuffix(resources, k.namePrefix, k.nameSuffix, {
+        namePrefix: config.namePrefix,
+        nameSuffix: config.nameSuffix,
+      });
+    }
+    if (k.labels.length > 0) {
+      applyLabels(resources, k.labels, {
+        labels: config.labels,
+        templateLabels: config.templateLabels,
+        commonLabels: config.commonLabels,
+      });
+    }
+    if (Object.keys(k.commonLabels).length > 0) applyCommonLabels(resources, k.commonLabels, config.commonLabels);
+    if (Object.keys(k.commonAnnotations).length > 0) {
+      applyCommonAnnotations(resources, k.commonAnnotations, config.commonAnnotations);
+    }
     if (k.patchesJson6902.length > 0) {
       applyJson6902Patches(
         resources,
@@ -349,12 +365,9 @@ class Builder {
         }),
       );
     }
-    if (k.replicas.length > 0) notYet('replicas', k.file);
-    if (k.images.length > 0) notYet('images', k.file);
-    if (k.replacements.length > 0) {
-      this.loadReplacements(k);
-      notYet('replacements', k.file);
-    }
+    if (k.replicas.length > 0) applyReplicas(resources, k.replicas, config.replicas);
+    if (k.images.length > 0) applyImages(resources, k.images, config.images);
+    if (k.replacements.length > 0) applyReplacements(resources, this.loadReplacements(k), k.file);
   }
 
   private loadReplacements(k: Kustomization): unknown[] {
@@ -408,7 +421,6 @@ export function buildKustomization(loader: RepoLoader, dir: string): Resource[] 
   const builder = new Builder(loader);
   const top = builder.load(dir, dir);
   const ra = builder.accumulateTarget(top, { resources: [], config: emptyTransformerConfig() }, [dir]);
-  // Last, not per level (makeCustomizedResMap): hash suffixes, then every reference to a renamed object.
   addHashSuffixes(ra.resources);
   fixNameReferences(ra.resources, ra.config.nameReference);
   const kept = ra.resources.filter((r) => {

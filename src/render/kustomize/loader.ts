@@ -155,10 +155,10 @@ export class RepoLoader {
     throw new RenderError(`${from}: ${field} '${ref}': no such file (${path || '.'})`, 'missing', from);
   }
 
-  /** As loadFile, but the raw bytes (generator inputs: content that is not UTF-8 becomes binaryData). */
-  loadBytes(root: string, ref: string, from: string, field: string): Uint8Array | string {
+  /** As loadFile, for generator inputs: the raw bytes, so binary files stay binary. */
+  loadBytes(root: string, ref: string, from: string, field: string): Uint8Array {
     const { path, text } = this.loadFile(root, ref, from, field);
-    return this.snapshot.readBytes?.(path) ?? text;
+    return this.snapshot.readBytes?.(path) ?? new TextEncoder().encode(text);
   }
 
   /** The kustomization file in `dir`, exactly one of Kustomize's recognised names. */

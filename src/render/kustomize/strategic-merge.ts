@@ -7,6 +7,7 @@
 //   target's elements after all of the patch's new ones); `$patch: delete` on an element removes it, a list element
 //   `{$patch: replace|delete}` applies to the whole list; `$patch: replace` on a single element has no effect
 //   (kyaml puts the target's element back);
+// - `$patch: replace` at the top of the patch changes nothing (Kustomize discards the replacement);
 // - `$setElementOrder/…`, `$retainKeys`, `$deleteFromPrimitiveList/…` are not directives for kyaml: they stay in the
 //   output as ordinary fields, as `kubectl kustomize` prints them.
 import { fieldSchema, itemSchema, schemaForType, type MergeSchema } from './merge-keys.js';
@@ -40,6 +41,9 @@ export function strategicMerge<T extends Record<string, unknown>>(target: T, pat
   const origin = structuredClone(patch) as unknown as JsonMap;
   const merged = walk(dest, origin, undefined, []);
   if (merged === undefined || merged === null || merged === KEEP_NULL || !isMap(merged)) return null;
+  // Kustomize keeps the node it merged into and only looks at the result to see whether it was deleted: a
+  // top-level `$patch: replace`, whose result is the patch, leaves the target as it was.
+  if (merged !== dest) return structuredClone(target);
   if (Object.keys(merged).length === 0) return null;
   return merged as unknown as T;
 }

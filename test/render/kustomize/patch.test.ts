@@ -380,6 +380,22 @@ items:
   },
 });
 
+cases.push({
+  name: 'whole-object-replace-and-spec-delete',
+  resources: shop,
+  patches: [
+    {
+      patch:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: replaced\n  labels:\n    fresh: "true"\n$patch: replace\nspec:\n  type: ExternalName\n  externalName: checkout.example.com\n',
+      target: { kind: 'Service' },
+    },
+    {
+      patch: 'kind: HorizontalPodAutoscaler\nmetadata:\n  name: x\nspec:\n  $patch: delete\n',
+      target: { kind: 'HorizontalPodAutoscaler' },
+    },
+  ],
+});
+
 /** Inputs both Kustomize and envgate must refuse. */
 const failing: ParityCase[] = [
   {

@@ -97,10 +97,15 @@ function generator(seed: number) {
     };
     const patchSpec: Record<string, unknown> = { template: { spec: spec(true) } };
     if (chance(0.3)) patchSpec.replicas = chance(0.3) ? null : 3;
-    return {
-      resource: base,
-      patch: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: metadata(true), spec: patchSpec },
+    const patch: Record<string, unknown> = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: metadata(true),
+      spec: patchSpec,
     };
+    if (chance(0.08)) patch.$patch = pick(['replace', 'merge', 'delete']);
+    if (chance(0.08)) patchSpec.template = { $patch: pick(['replace', 'delete']), ...(patchSpec.template as object) };
+    return { resource: base, patch };
   };
 }
 
