@@ -360,8 +360,11 @@ function setMapping(lookup: Lookup, node: Record<string, unknown>): void {
   let candidates = lookup.candidates;
   if (typeof node.namespace === 'string') {
     const ns = node.namespace;
-    const byOriginal = candidates.filter((r) => originalId(r).namespace === ns);
-    candidates = byOriginal.length > 0 ? byOriginal : candidates.filter((r) => namespaceOf(r) === ns);
+    // Grouped by effective namespace, as Kustomize's resmap does: no namespace means "default", so a subject in
+    // namespace default names an object that had none; cluster-scoped objects are in no group.
+    const byOriginal = candidates.filter((r) => effectiveNamespace(originalId(r)) === ns);
+    candidates =
+      byOriginal.length > 0 ? byOriginal : candidates.filter((r) => effectiveNamespace(resIdOf(r.object)) === ns);
   }
   const oldName = node.name;
   if (typeof oldName !== 'string') return;

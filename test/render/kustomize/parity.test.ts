@@ -47,12 +47,6 @@ async function renderOrSkip(
  * skipped with this reason printed, so the gap stays visible; delete the entry when the module is fixed.
  */
 const KNOWN_GAPS: Record<string, string> = {
-  'feature matrix: names/overlay':
-    'nameref.ts: a ClusterRoleBinding subject naming a ServiceAccount in namespace default is not renamed/re-namespaced',
-  'feature matrix: standalone-component':
-    'nameref.ts: a ClusterRoleBinding subject naming a ServiceAccount in namespace default is not renamed',
-  'feature matrix: generators':
-    'generators.ts: Secret data from files longer than 70 base64 characters is not wrapped into lines as Kustomize does (so the hash differs)',
   'Argo CD app-of-apps: workloads/storefront/overlays/prod':
     'replacements.ts: the bracketed field path segment [acme.io/checkout-v2] is taken literally',
   'examples/env-repo with the sample PR: environments/test':
