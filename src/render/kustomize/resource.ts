@@ -69,12 +69,8 @@ const CLUSTER_SCOPED: Record<string, readonly string[]> = {
   '': ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'],
   'rbac.authorization.k8s.io': ['ClusterRole', 'ClusterRoleBinding'],
   'apiextensions.k8s.io': ['CustomResourceDefinition'],
-  'admissionregistration.k8s.io': [
-    'MutatingWebhookConfiguration',
-    'ValidatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy',
-    'ValidatingAdmissionPolicyBinding',
-  ],
+  // ValidatingAdmissionPolicy(Binding) came after kyaml's schema (v1.21.2): Kustomize v5.5 namespaces them.
+  'admissionregistration.k8s.io': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
   'storage.k8s.io': ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment'],
   'scheduling.k8s.io': ['PriorityClass'],
   'apiregistration.k8s.io': ['APIService'],

@@ -12,16 +12,19 @@ import {
   GENERATOR_FILES,
   GENERATOR_LENIENT_ROOTS,
   GENERATOR_ROOTS,
+  NAME_TABLE_FILES,
   SECRET_VALUE,
 } from './fixtures/generators.js';
 
-const snapshot = new MemorySnapshot('generators', { files: new Map(Object.entries(GENERATOR_FILES)) });
+const snapshot = new MemorySnapshot('generators', {
+  files: new Map(Object.entries({ ...GENERATOR_FILES, ...NAME_TABLE_FILES })),
+});
 
 if (!hasKubectl) console.warn('kubectl is not on PATH: generator parity with Kustomize is not checked');
 
 describe.skipIf(!hasKubectl)('generators, hashes and name references print exactly as kubectl kustomize', () => {
   afterAll(cleanupKubectlTrees);
-  for (const root of GENERATOR_ROOTS) {
+  for (const root of [...GENERATOR_ROOTS, 'table/overlay']) {
     it(root, async () => {
       const expected = await kubectlBuildText(snapshot, root, 'LoadRestrictionsRootOnly');
       const rendered = await builtinEngine.build(snapshot, root, { loadRestrictor: 'LoadRestrictionsRootOnly' });
