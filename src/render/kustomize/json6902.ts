@@ -147,6 +147,7 @@ function equal(actual: Json, expected: Json): boolean {
       Array.isArray(expected) && actual.length === expected.length && actual.every((v, i) => equal(v, expected[i]!))
     );
   }
+  if (typeof actual === 'bigint' || typeof expected === 'bigint') return String(actual) === String(expected);
   return JSON.stringify(actual) === JSON.stringify(expected);
 }
 

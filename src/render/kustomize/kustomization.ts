@@ -7,56 +7,21 @@ import { parseDocument } from 'yaml';
 import { isRemoteRef } from '../kustomization.js';
 import { RenderError } from '../types.js';
 import type { FieldSpec } from './fieldspec.js';
+import type { GeneratorArgs, GeneratorOptions } from './generators.js';
+import type { ImageSpec } from './images.js';
+import type { NameBackReference } from './nameref.js';
+import type { ReplicaSpec } from './replicas.js';
 import type { Selector } from './select.js';
+import { mergeFieldSpecs, type LabelsEntry } from './transformers.js';
 
 export const KUSTOMIZATION_VERSION = 'kustomize.config.k8s.io/v1beta1';
 export const COMPONENT_VERSION = 'kustomize.config.k8s.io/v1alpha1';
-
-export interface LabelsEntry {
-  pairs: Record<string, string>;
-  includeSelectors: boolean;
-  includeTemplates: boolean;
-  fields: FieldSpec[];
-}
 
 export interface PatchSpec {
   path?: string;
   patch?: string;
   target?: Selector;
   options?: Record<string, boolean>;
-}
-
-export interface ImageSpec {
-  name?: string;
-  newName?: string;
-  newTag?: string;
-  digest?: string;
-  tagSuffix?: string;
-}
-
-export interface ReplicaSpec {
-  name?: string;
-  count: number;
-}
-
-export interface GeneratorOptions {
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  disableNameSuffixHash?: boolean;
-  immutable?: boolean;
-}
-
-export interface GeneratorArgs {
-  name?: string;
-  namespace?: string;
-  behavior?: string;
-  literals?: string[];
-  files?: string[];
-  /** `env` (deprecated) is appended here, as Kustomize's FixKustomization does. */
-  envs?: string[];
-  options?: GeneratorOptions;
-  /** Secrets only. */
-  type?: string;
 }
 
 export interface SortOptions {
@@ -75,7 +40,7 @@ export interface Kustomization {
   nameSuffix: string;
   namespace: string;
   commonLabels: Record<string, string>;
-  labels: LabelsEntry[];
+  labels: Required<LabelsEntry>[];
   commonAnnotations: Record<string, string>;
   /** Paths or inline patches, as written. */
   patchesStrategicMerge: string[];
@@ -89,6 +54,7 @@ export interface Kustomization {
   /** `resources` then `bases`, as Kustomize appends them. */
   resources: string[];
   components: string[];
+  /** `env` (deprecated) already appended to `envs`, as Kustomize's FixKustomization does. */
   configMapGenerator: GeneratorArgs[];
   secretGenerator: GeneratorArgs[];
   generatorOptions?: GeneratorOptions;
@@ -420,11 +386,11 @@ export function parseKustomization(file: string, text: string): Kustomization {
     }
   }
 
-  const fixEnv = (args: GeneratorArgs & { env?: string }): GeneratorArgs => {
+  const fixEnv = (args: GeneratorArgs): GeneratorArgs => {
     const { env, ...rest } = args;
     return env ? { ...rest, envs: [...(rest.envs ?? []), env] } : rest;
   };
-  const labels = records<Partial<LabelsEntry>>('labels').map((entry) => ({
+  const labels = records<LabelsEntry>('labels').map((entry) => ({
     pairs: entry.pairs ?? {},
     includeSelectors: entry.includeSelectors ?? false,
     includeTemplates: entry.includeTemplates ?? false,
@@ -465,13 +431,6 @@ export function parseKustomization(file: string, text: string): Kustomization {
 }
 
 // ---- Custom transformer configurations (`configurations:` files): Kustomize's builtinconfig.TransformerConfig. ----
-
-export interface NameBackReference {
-  group?: string;
-  version?: string;
-  kind?: string;
-  fieldSpecs: FieldSpec[];
-}
 
 /** Field specs added by `configurations:` files, on top of each transformer's default table. */
 export interface TransformerConfig {
@@ -525,26 +484,23 @@ export function emptyTransformerConfig(): TransformerConfig {
 const sameGvk = (a: { group?: string; version?: string; kind?: string }, b: typeof a) =>
   (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '') && (a.kind ?? '') === (b.kind ?? '');
 
-/** Kustomize's FsSlice.MergeOne: a spec already present (same gvk and path) is kept; a clashing `create` is an error. */
-function mergeFieldSpecs(into: FieldSpec[], specs: FieldSpec[], where: string): FieldSpec[] {
-  const out = [...into];
-  for (const spec of specs) {
-    const existing = out.find((s) => sameGvk(s, spec) && s.path === spec.path);
-    if (!existing) out.push(spec);
-    else if (Boolean(existing.create) !== Boolean(spec.create)) {
-      throw new RenderError(`${where}: conflicting fieldspecs for path '${spec.path}'`, 'invalid');
-    }
+/** Kustomize's FsSlice.MergeAll (transformers.ts), with the kustomization named in a conflict. */
+function mergeSpecs(into: FieldSpec[], specs: FieldSpec[], where: string): FieldSpec[] {
+  try {
+    return mergeFieldSpecs(into, specs);
+  } catch (error) {
+    if (error instanceof RenderError) throw new RenderError(`${where}: ${error.message}`, error.reason, where);
+    throw error;
   }
-  return out;
 }
 
 export function mergeTransformerConfig(a: TransformerConfig, b: TransformerConfig, where: string): TransformerConfig {
   const merged = emptyTransformerConfig();
-  for (const key of FS_KEYS) merged[key] = mergeFieldSpecs(a[key], b[key], where);
+  for (const key of FS_KEYS) merged[key] = mergeSpecs(a[key], b[key], where);
   merged.nameReference = a.nameReference.map((n) => ({ ...n, fieldSpecs: [...n.fieldSpecs] }));
   for (const incoming of b.nameReference) {
     const existing = merged.nameReference.find((n) => sameGvk(n, incoming));
-    if (existing) existing.fieldSpecs = mergeFieldSpecs(existing.fieldSpecs, incoming.fieldSpecs, where);
+    if (existing) existing.fieldSpecs = mergeSpecs(existing.fieldSpecs, incoming.fieldSpecs, where);
     else merged.nameReference.push({ ...incoming, fieldSpecs: [...incoming.fieldSpecs] });
   }
   return merged;

@@ -359,9 +359,8 @@ function setMapping(lookup: Lookup, node: Record<string, unknown>): void {
   }
   let candidates = lookup.candidates;
   if (typeof node.namespace === 'string') {
+    // Grouped by effective namespace ("" counts as "default"), original first, as Kustomize groups them.
     const ns = node.namespace;
-    // Grouped by effective namespace, as Kustomize's resmap does: no namespace means "default", so a subject in
-    // namespace default names an object that had none; cluster-scoped objects are in no group.
     const byOriginal = candidates.filter((r) => effectiveNamespace(originalId(r)) === ns);
     candidates =
       byOriginal.length > 0 ? byOriginal : candidates.filter((r) => effectiveNamespace(resIdOf(r.object)) === ns);

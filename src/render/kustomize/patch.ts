@@ -2,13 +2,13 @@
 // does, optional target selector), `patchesStrategicMerge` and `patchesJson6902`. The integrator reads `path:` files
 // and passes their text; every error is a RenderError naming the patch's source and, where there is one, its target,
 // never the patch's content (it may hold Secret values).
-import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../types.js';
 import { RenderError } from '../types.js';
 import { applyJsonPatch, decodeJsonPatch, JsonPatchError, type JsonPatchOperation } from './json6902.js';
 import { effectiveNamespace, groupOf, rememberId, resIdOf, type ResId, type Resource } from './resource.js';
 import { compileSelector, type Selector } from './select.js';
 import { strategicMerge, StrategicMergeError } from './strategic-merge.js';
+import { parseResourceYaml } from './yaml-io.js';
 
 export interface PatchOptions {
   allowNameChange?: boolean;
@@ -39,13 +39,18 @@ function metaText(value: unknown): string {
  * each needing a kind and (unless a list) a name, `…List` documents with `items` replaced by their items (queued
  * after the other documents). Undefined when the text is not a strategic merge patch.
  */
-function parseStrategic(text: string): KubeObject[] | undefined {
+function parseStrategic(text: string, source: string): KubeObject[] | undefined {
+  let documents: KubeObject[];
+  try {
+    // Kustomize reads patches as it reads resources (yaml.v3 scalars); a list or scalar document is no SM patch.
+    documents = parseResourceYaml(text, source);
+  } catch (error) {
+    if (error instanceof RenderError) return undefined;
+    throw error;
+  }
   const queue: unknown[] = [];
-  for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) return undefined;
-    const value: unknown = document.toJS();
-    if (value === null || value === undefined || (isRecord(value) && Object.keys(value).length === 0)) continue;
-    if (!isRecord(value)) return undefined;
+  for (const value of documents) {
+    if (Object.keys(value).length === 0) continue;
     const kind = metaText(value.kind);
     if (kind === '') return undefined;
     if (!kind.endsWith('List') && metaText(isRecord(value.metadata) ? value.metadata.name : undefined) === '')
@@ -73,7 +78,7 @@ function parseStrategic(text: string): KubeObject[] | undefined {
  */
 function parsePatch(text: string, where: string, source: string): Parsed {
   if (text === '') return { kind: 'json', operations: [] };
-  const strategic = parseStrategic(text);
+  const strategic = parseStrategic(text, source);
   let operations: JsonPatchOperation[] | undefined;
   try {
     operations = decodeJsonPatch(text);
@@ -257,8 +262,15 @@ export function applyPatches(resources: Resource[], entries: PatchEntry[]): void
 export function applyStrategicMergePatches(resources: Resource[], patches: { text: string; source: string }[]): void {
   const loaded: { patch: KubeObject; source: string }[] = [];
   for (const { text, source } of patches) {
-    const documents = parseStrategic(text);
-    if (!documents) throw new RenderError(`${source}: not a strategic merge patch`, 'invalid', source);
+    const documents = parseStrategic(text, source);
+    if (!documents) {
+      parseResourceYaml(text, source); // a YAML error names its line
+      throw new RenderError(
+        `${source}: not a strategic merge patch (each document needs a kind and a name)`,
+        'invalid',
+        source,
+      );
+    }
     for (const patch of documents) loaded.push({ patch, source });
   }
   if (loaded.length === 0 && patches.length > 0) {

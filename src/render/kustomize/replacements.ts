@@ -4,7 +4,7 @@
 // replaces the node's text, not its tag); `delimiter`/`index` pick or splice one part; `create` makes missing fields.
 import { RenderError } from '../types.js';
 import { compileSelector, matchesRequirements, parseLabelSelector, type Selector } from './select.js';
-import { formatNumber, parseResourceYaml } from './yaml-io.js';
+import { formatNumber, resolvePlainScalar } from './yaml-io.js';
 import { groupOf, effectiveNamespace, resIdOf, type ResId, type Resource } from './resource.js';
 
 interface FieldOptions {
@@ -68,11 +68,10 @@ function scalarText(value: unknown): string {
 
 /** The source's text as the type the target field already has. */
 function asTargetType(text: string, target: unknown): unknown {
-  if (typeof target === 'number') {
-    const [parsed] = parseResourceYaml(`v: ${text}`, 'replacement') as [{ v: unknown }];
-    return typeof parsed?.v === 'number' ? parsed.v : text;
+  if (typeof target === 'number' || typeof target === 'boolean') {
+    const resolved = resolvePlainScalar(text);
+    return typeof resolved === typeof target ? resolved : text;
   }
-  if (typeof target === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
   return text;
 }
 
@@ -80,33 +79,29 @@ type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number 
 
 const LIST_SELECTOR = /^\[([^=\]]*)=(.*)\]$/;
 
-/** The fields `path` reaches (kyaml's PathMatcher), creating missing ones when asked. */
-function matchPath(
-  node: unknown,
-  parts: string[],
-  create: boolean,
-  createValue: () => unknown,
-  out: Slot[],
-  parent?: Slot,
-): void {
-  if (parts.length === 0) {
-    if (parent) out.push(parent);
-    return;
-  }
+/**
+ * The fields `path` reaches (kyaml's PathMatcher), creating missing mappings and lists on the way when asked. A
+ * missing last field is a slot only with `create`; its value is then undefined and the caller sets it.
+ */
+function matchPath(node: unknown, parts: string[], create: boolean, out: Slot[]): void {
   const [head, ...rest] = parts as [string, ...string[]];
-  const nextContainer = () =>
-    rest.length === 0 ? createValue() : /^\d+$|^\[/.test(rest[0]!) || rest[0] === '*' ? [] : {};
+  const last = rest.length === 0;
+  const container = () => (/^\d+$|^\[[^\]]*=/.test(rest[0]!) || rest[0] === '*' ? [] : {});
+  const descend = (parent: Record<string, unknown> | unknown[], key: string | number) => {
+    if (last) out.push({ parent, key });
+    else matchPath((parent as Record<string | number, unknown>)[key], rest, create, out);
+  };
   if (/^\d+$/.test(head)) {
     if (!Array.isArray(node)) return;
     const index = Number(head);
-    if (index === node.length && create) node.push(nextContainer());
-    if (index >= node.length)
+    if (index === node.length && create && !last) node.push(container());
+    if (index > node.length || (index === node.length && !(create && last))) {
       throw new RenderError(`index ${index} specified but only ${node.length} elements found`, 'invalid');
-    return matchPath(node[index], rest, create, createValue, out, { parent: node, key: index });
+    }
+    return descend(node, index);
   }
   if (head === '*') {
-    if (!Array.isArray(node)) return;
-    node.forEach((item, i) => matchPath(item, rest, create, createValue, out, { parent: node, key: i }));
+    if (Array.isArray(node)) node.forEach((_, i) => descend(node, i));
     return;
   }
   const list = LIST_SELECTOR.exec(head);
@@ -119,27 +114,28 @@ function matchPath(
       const candidate = field === '' ? item : isMapping(item) ? item[field] : undefined;
       if (candidate !== undefined && isScalar(candidate) && pattern.test(scalarText(candidate))) {
         found = true;
-        matchPath(item, rest, create, createValue, out, { parent: node, key: i });
+        descend(node, i);
       }
     });
     if (!found && create && field !== '') {
-      const element = { [field]: value };
-      node.push(element);
-      matchPath(element, rest, create, createValue, out, { parent: node, key: node.length - 1 });
+      node.push({ [field]: value });
+      descend(node, node.length - 1);
     }
     return;
   }
+  // `[a.b/c]` names a field whose name holds dots.
+  const key = /^\[[^=\]]*\]$/.test(head) ? head.slice(1, -1) : head;
   if (!isMapping(node)) return;
-  if (node[head] === undefined || node[head] === null) {
+  if (node[key] === undefined || node[key] === null) {
     if (!create) return;
-    node[head] = nextContainer();
+    if (!last) node[key] = container();
   }
-  matchPath(node[head], rest, create, createValue, out, { parent: node, key: head });
+  descend(node, key);
 }
 
 function lookup(object: unknown, path: string): unknown {
   const out: Slot[] = [];
-  matchPath(object, splitDotted(path), false, () => null, out);
+  matchPath(object, splitDotted(path), false, out);
   const slot = out[0];
   return slot ? (slot.parent as Record<string | number, unknown>)[slot.key] : undefined;
 }
@@ -202,13 +198,13 @@ function setTarget(slot: Slot, value: unknown, options: FieldOptions | undefined
   const current = holder[slot.key];
   let next = value;
   if (options?.delimiter) {
-    if (!isScalar(current))
+    if (current !== undefined && !isScalar(current))
       throw new RenderError(
         `${where}: replacements: delimiter option can only be used with scalar nodes`,
         'invalid',
         where,
       );
-    const parts = scalarText(current).split(options.delimiter);
+    const parts = (current === undefined ? '' : scalarText(current)).split(options.delimiter);
     const text = scalarText(value);
     const index = options.index ?? 0;
     if (index < 0) parts.unshift(text);
@@ -218,6 +214,9 @@ function setTarget(slot: Slot, value: unknown, options: FieldOptions | undefined
   }
   if (current !== undefined && current !== null && isScalar(current) && isScalar(next)) {
     holder[slot.key] = asTargetType(scalarText(next), current);
+  } else if (current === undefined && isScalar(next)) {
+    // A created field gets only the source's text, untagged: it resolves afresh (a "false" string becomes false).
+    holder[slot.key] = resolvePlainScalar(scalarText(next));
   } else holder[slot.key] = structuredClone(next);
 }
 
@@ -247,13 +246,7 @@ export function applyReplacements(resources: Resource[], replacements: unknown[]
         const create = target.options?.create === true;
         for (const path of fieldPaths) {
           const slots: Slot[] = [];
-          matchPath(
-            resource.object,
-            splitDotted(path),
-            create,
-            () => (isScalar(value) ? '' : Array.isArray(value) ? [] : {}),
-            slots,
-          );
+          matchPath(resource.object, splitDotted(path), create, slots);
           if (slots.length === 0) {
             throw new RenderError(
               `${where}: replacements: unable to find ${create ? 'or create ' : ''}field "${path}" in replacement target ${resIdOf(resource.object).kind} ${resIdOf(resource.object).name}`,

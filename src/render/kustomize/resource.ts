@@ -62,29 +62,37 @@ export function newResource(object: KubeObject, source: string, generated?: Gene
 }
 
 /**
- * Kinds Kustomize knows to be cluster-scoped (kyaml's built-in OpenAPI data), by group. Everything else, CRDs
- * included, counts as namespaced: Kustomize cannot know better offline either.
+ * Kinds Kustomize v5.5 knows to be cluster-scoped: kyaml's precomputedIsNamespaceScoped table, keyed by the exact
+ * apiVersion (kyaml/openapi/openapi.go at kustomize/v5.5.0). Everything else counts as namespaced, CRDs and newer
+ * versions of these groups included (`admissionregistration.k8s.io/v1` ValidatingAdmissionPolicy,
+ * `flowcontrol.apiserver.k8s.io/v1` FlowSchema get a namespace from `namespace:`, as kubectl shows).
  */
 const CLUSTER_SCOPED: Record<string, readonly string[]> = {
-  '': ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'],
-  'rbac.authorization.k8s.io': ['ClusterRole', 'ClusterRoleBinding'],
-  'apiextensions.k8s.io': ['CustomResourceDefinition'],
-  // ValidatingAdmissionPolicy(Binding) came after kyaml's schema (v1.21.2): Kustomize v5.5 namespaces them.
-  'admissionregistration.k8s.io': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
-  'storage.k8s.io': ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment'],
-  'scheduling.k8s.io': ['PriorityClass'],
-  'apiregistration.k8s.io': ['APIService'],
-  'certificates.k8s.io': ['CertificateSigningRequest'],
-  'networking.k8s.io': ['IngressClass'],
-  'node.k8s.io': ['RuntimeClass'],
-  policy: ['PodSecurityPolicy'],
-  'flowcontrol.apiserver.k8s.io': ['FlowSchema', 'PriorityLevelConfiguration'],
-  'authentication.k8s.io': ['TokenReview'],
-  'authorization.k8s.io': ['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview'],
+  v1: ['ComponentStatus', 'Namespace', 'Node', 'NodeProxyOptions', 'PersistentVolume'],
+  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  'admissionregistration.k8s.io/v1beta1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
+  'apiextensions.k8s.io/v1beta1': ['CustomResourceDefinition'],
+  'apiregistration.k8s.io/v1': ['APIService'],
+  'apiregistration.k8s.io/v1beta1': ['APIService'],
+  'certificates.k8s.io/v1': ['CertificateSigningRequest'],
+  'certificates.k8s.io/v1beta1': ['CertificateSigningRequest'],
+  'flowcontrol.apiserver.k8s.io/v1beta1': ['FlowSchema', 'PriorityLevelConfiguration'],
+  'networking.k8s.io/v1': ['IngressClass'],
+  'networking.k8s.io/v1beta1': ['IngressClass'],
+  'node.k8s.io/v1': ['RuntimeClass'],
+  'node.k8s.io/v1beta1': ['RuntimeClass'],
+  'policy/v1beta1': ['PodSecurityPolicy'],
+  'rbac.authorization.k8s.io/v1': ['ClusterRole', 'ClusterRoleBinding'],
+  'rbac.authorization.k8s.io/v1beta1': ['ClusterRole', 'ClusterRoleBinding'],
+  'scheduling.k8s.io/v1': ['PriorityClass'],
+  'scheduling.k8s.io/v1beta1': ['PriorityClass'],
+  'storage.k8s.io/v1': ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'],
+  'storage.k8s.io/v1beta1': ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'],
 };
 
 export function isClusterScoped(apiVersion: string, kind: string): boolean {
-  return CLUSTER_SCOPED[groupOf(apiVersion)]?.includes(kind) ?? false;
+  return CLUSTER_SCOPED[apiVersion]?.includes(kind) ?? false;
 }
 
 /** Kustomize's EffectiveNamespace: "default" for an unset namespace, a sentinel for cluster-scoped kinds. */

@@ -108,21 +108,26 @@ export interface LabelsEntry {
   fields?: FieldSpec[];
 }
 
-const sameSpec = (a: FieldSpec, b: FieldSpec): boolean =>
-  a.path === b.path &&
-  (a.group ?? '') === (b.group ?? '') &&
-  (a.version ?? '') === (b.version ?? '') &&
-  (a.kind ?? '') === (b.kind ?? '');
+/**
+ * Kustomize's FieldSpec.effectivelyEquals: same path, and the incoming spec's group/version/kind, read as a
+ * selector (empty parts match anything), selects the existing one's. So a kind-less custom spec is "already there"
+ * when any kind has that path.
+ */
+const coveredBy = (existing: FieldSpec, incoming: FieldSpec): boolean =>
+  existing.path === incoming.path &&
+  (!incoming.group || incoming.group === (existing.group ?? '')) &&
+  (!incoming.version || incoming.version === (existing.version ?? '')) &&
+  (!incoming.kind || incoming.kind === (existing.kind ?? ''));
 
-/** Kustomize's FsSlice.MergeAll: duplicates dropped, the same field with a different `create` is a conflict. */
+/** Kustomize's FsSlice.MergeAll: a spec already there is dropped; already there with another `create` is an error. */
 export function mergeFieldSpecs(base: readonly FieldSpec[], incoming: readonly FieldSpec[] = []): FieldSpec[] {
   const result = [...base];
   for (const spec of incoming) {
-    const existing = result.find((s) => sameSpec(s, spec));
+    const existing = result.find((s) => coveredBy(s, spec));
     if (!existing) result.push(spec);
     else if (Boolean(existing.create) !== Boolean(spec.create)) {
       throw new RenderError(
-        `conflicting fieldspecs for '${spec.path}'${spec.kind ? ` of kind ${spec.kind}` : ''}`,
+        `conflicting fieldspecs: '${spec.path}'${spec.kind ? ` of kind ${spec.kind}` : ''} is listed with and without create`,
         'invalid',
       );
     }

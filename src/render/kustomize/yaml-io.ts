@@ -110,6 +110,15 @@ function resolvePlain(s: string): unknown {
   return s;
 }
 
+/** A plain scalar's text as Kustomize resolves it (`false` → false, `012` → 10); unresolvable values stay text. */
+export function resolvePlainScalar(text: string): unknown {
+  try {
+    return resolvePlain(text);
+  } catch {
+    return text;
+  }
+}
+
 function scalarValue(node: Node & { value: unknown; type?: string; tag?: string }): unknown {
   const text = String(node.value ?? '');
   const tag = node.tag;
@@ -131,6 +140,8 @@ interface Reader {
   doc: Document;
   file: string;
   seen: Map<Node, unknown>;
+  /** A repeated key keeps its first value (Kustomize's node merge looks a field up by name: the first). */
+  firstWins: boolean;
 }
 
 function plainKey(node: unknown): boolean {
@@ -167,6 +178,7 @@ function toValue(node: unknown, reader: Reader, depth: number): unknown {
         continue;
       }
       const key = mapKey(keyNode, reader, depth);
+      if (reader.firstWins && Object.prototype.hasOwnProperty.call(result, key)) continue;
       Object.defineProperty(result, key, {
         value: toValue(pair.value, reader, depth + 1),
         enumerable: true,
@@ -235,8 +247,14 @@ export function firstUnprintable(value: unknown, path = ''): string | undefined 
  * The documents of a manifest file as plain JSON data, resolved as Kustomize resolves them. Empty documents are
  * skipped; syntax errors, duplicate keys and values JSON cannot hold fail with the file and line.
  */
-export function parseResourceYaml(text: string, file: string): KubeObject[] {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true, prettyErrors: true, merge: false });
+export function parseResourceYaml(
+  text: string,
+  file: string,
+  options: { duplicateKeys?: 'error' | 'first-wins' } = {},
+): KubeObject[] {
+  // Patches are read as YAML nodes and merged, never decoded: Kustomize takes a repeated key's first value there.
+  const uniqueKeys = options.duplicateKeys !== 'first-wins';
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys, prettyErrors: true, merge: false });
   const objects: KubeObject[] = [];
   for (const doc of docs) {
     const error = doc.errors[0];
@@ -253,7 +271,7 @@ export function parseResourceYaml(text: string, file: string): KubeObject[] {
     if (doc.contents === null) continue;
     let value: unknown;
     try {
-      value = toValue(doc.contents, { doc, file, seen: new Map() }, 0);
+      value = toValue(doc.contents, { doc, file, seen: new Map(), firstWins: !uniqueKeys }, 0);
     } catch (error) {
       if (error instanceof UnsupportedValue) throw new RenderError(`${file}: ${error.message}`, 'invalid', file);
       throw error;

@@ -2,8 +2,8 @@
 // out-of-range and `-` indices, escaped keys, values and no values) on a ConfigMap-like custom resource, applied by
 // kubectl kustomize and by envgate. Both must agree on the result, or both must fail.
 import { stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupKubectlTrees, hasKubectl } from '../../helpers/kubectl-renderer.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasKubectl } from '../../helpers/kubectl-renderer.js';
 import { renderWithEnvgate, renderWithKubectl, type Outcome, type ParityCase } from './patch-parity.js';
 
 const SEED = Number(process.env.ENVGATE_FUZZ_SEED ?? 6902);
@@ -81,7 +81,6 @@ beforeAll(async () => {
   }
   kubectl = await renderWithKubectl(cases);
 }, 120_000);
-afterAll(() => cleanupKubectlTrees());
 
 describe.skipIf(!hasKubectl)(`random JSON 6902 patches (seed ${SEED}) match kubectl kustomize`, () => {
   it('exercises both outcomes', () => {

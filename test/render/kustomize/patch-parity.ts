@@ -1,8 +1,13 @@
 // Parity harness for the patch modules: each case is a small kustomization (resources plus patches) built by real
-// Kustomize (`kubectl kustomize`) and by envgate's patch functions on the same text, compared object by object.
-// All cases go into one snapshot (a directory each) and kubectl runs on several at once.
-import { parseAllDocuments, stringify } from 'yaml';
-import { MemorySnapshot } from '../../../src/git/memory.js';
+// Kustomize (`kubectl kustomize`) and by envgate's patch functions on the same text, compared byte for byte object
+// by object (Kustomize's output order is the engine's business, not the patch modules'). Resources are read and
+// printed with yaml-io.ts, as the engine does. kubectl runs on several cases at once.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
 import { newResource, type Resource } from '../../../src/render/kustomize/resource.js';
 import type { Selector } from '../../../src/render/kustomize/select.js';
 import {
@@ -13,7 +18,7 @@ import {
 } from '../../../src/render/kustomize/patch.js';
 import type { KubeObject } from '../../../src/render/types.js';
 import { RenderError } from '../../../src/render/types.js';
-import { kubectlRender } from '../../helpers/kubectl-renderer.js';
+import { parseResourceYaml, printObjects } from '../../../src/render/kustomize/yaml-io.js';
 
 export interface ParityCase {
   name: string;
@@ -28,18 +33,23 @@ export interface ParityCase {
   files?: Record<string, string>;
 }
 
-export type Outcome = { objects: KubeObject[] } | { error: string; reason?: string };
+/** The printed objects (one YAML document each, sorted), or the error. */
+export type Outcome = { objects: string[] } | { error: string; reason?: string };
 
-function parse(text: string): KubeObject[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as KubeObject | null)
-    .filter((o): o is KubeObject => o !== null);
+const run = promisify(execFile);
+
+/** Each object as `kubectl kustomize` prints it, sorted so that output order does not matter. */
+function documents(objects: KubeObject[]): string[] {
+  return objects.map((o) => printObjects([o])).sort();
 }
 
-/** Kustomize prints in its own order; the patch modules keep input order. Compare by identity. */
-function sorted(objects: KubeObject[]): KubeObject[] {
-  const key = (o: KubeObject) => `${o.kind}/${o.apiVersion}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-  return [...objects].sort((a, b) => key(a).localeCompare(key(b)));
+/** kubectl's output split into its documents, sorted. */
+function splitDocuments(text: string): string[] {
+  if (text === '') return [];
+  return text
+    .split(/^---\n/m)
+    .filter((d) => d !== '')
+    .sort();
 }
 
 function kustomizationFor(c: ParityCase): string {
@@ -52,7 +62,9 @@ function kustomizationFor(c: ParityCase): string {
 
 /** envgate's side: the three patch fields in Kustomize's order (strategic merge, patches, JSON 6902). */
 export function renderWithEnvgate(c: ParityCase, dir = c.name): Outcome {
-  const resources: Resource[] = parse(c.resources).map((o) => newResource(o, `${dir}/resources.yaml`));
+  const resources: Resource[] = parseResourceYaml(c.resources, `${dir}/resources.yaml`).map((o) =>
+    newResource(o, `${dir}/resources.yaml`),
+  );
   const file = (name: string) => {
     const text = c.files?.[name];
     if (text === undefined) throw new Error(`case ${c.name}: no file ${name}`);
@@ -83,7 +95,7 @@ export function renderWithEnvgate(c: ParityCase, dir = c.name): Outcome {
     if (error instanceof RenderError) return { error: error.message, reason: error.reason };
     throw error;
   }
-  return { objects: sorted(resources.map((r) => r.object)) };
+  return { objects: documents(resources.map((r) => r.object)) };
 }
 
 const KUBECTL_CONCURRENCY = 6;
@@ -96,17 +108,18 @@ export async function renderWithKubectl(cases: ParityCase[]): Promise<Map<string
     files[`${c.name}/resources.yaml`] = c.resources;
     for (const [name, text] of Object.entries(c.files ?? {})) files[`${c.name}/${name}`] = text;
   }
-  const snapshot = MemorySnapshot.fromRecord('parity', files);
+  const root = mkdtempSync(join(tmpdir(), 'envgate-patch-parity-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
   const render = async (c: ParityCase): Promise<[string, Outcome]> => {
     try {
-      const out = await kubectlRender(
-        snapshot,
-        { path: c.name, type: 'kustomize' },
-        { engine: 'kustomize', loadRestrictor: 'LoadRestrictionsRootOnly' },
-      );
-      return [c.name, { objects: sorted(out.objects) }];
+      const { stdout } = await run('kubectl', ['kustomize', join(root, c.name)], { timeout: 30_000 });
+      return [c.name, { objects: splitDocuments(stdout) }];
     } catch (error) {
-      return [c.name, { error: (error as Error).message }];
+      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
+      return [c.name, { error: stderr.split(root + '/').join('') }];
     }
   };
   // A few kubectl processes at a time: the suite runs test files in parallel on two cores.
@@ -117,5 +130,6 @@ export async function renderWithKubectl(cases: ParityCase[]): Promise<Map<string
       for (let c = queue.shift(); c; c = queue.shift()) outcomes.push(await render(c));
     }),
   );
+  rmSync(root, { recursive: true, force: true });
   return new Map(outcomes);
 }

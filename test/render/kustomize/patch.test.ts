@@ -1,10 +1,10 @@
 // The three patch fields against real Kustomize: targets and selectors, patches naming their resource, multi-document
 // patches, deletions, allowNameChange/allowKindChange, JSON 6902 in JSON and YAML (evanphx semantics), and the errors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { applyPatches, applyStrategicMergePatches } from '../../../src/render/kustomize/patch.js';
 import { newResource, type Resource } from '../../../src/render/kustomize/resource.js';
 import { RenderError } from '../../../src/render/types.js';
-import { cleanupKubectlTrees, hasKubectl } from '../../helpers/kubectl-renderer.js';
+import { hasKubectl } from '../../helpers/kubectl-renderer.js';
 import { renderWithEnvgate, renderWithKubectl, type Outcome, type ParityCase } from './patch-parity.js';
 
 const app = (name: string, tier: string, extra = '') => `apiVersion: apps/v1
@@ -396,6 +396,45 @@ cases.push({
   ],
 });
 
+cases.push({
+  // Patches are read as Kustomize reads resources (yaml.v3): 0644 is octal, yes stays a string, dates are times.
+  name: 'patch-scalars-as-kustomize-reads-them',
+  resources: shop,
+  patches: [
+    {
+      patch: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cart-api
+  namespace: shop
+  annotations:
+    reviewed: yes
+spec:
+  template:
+    metadata:
+      annotations:
+        rollout: 2024-05-01
+    spec:
+      volumes:
+      - name: config
+        configMap:
+          name: cart-config
+          defaultMode: 0644
+      containers:
+      - name: app
+        env:
+        - name: RATIO
+          value: "1.50"
+        - name: HEX
+          value: "0x1F"
+        volumeMounts:
+        - name: config
+          mountPath: /etc/cart
+`,
+    },
+  ],
+});
+
 /** Inputs both Kustomize and envgate must refuse. */
 const failing: ParityCase[] = [
   {
@@ -506,7 +545,6 @@ beforeAll(async () => {
   }
   kubectl = await renderWithKubectl([...cases, ...failing]);
 }, 60_000);
-afterAll(() => cleanupKubectlTrees());
 
 describe.skipIf(!hasKubectl)('patches match kubectl kustomize', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {

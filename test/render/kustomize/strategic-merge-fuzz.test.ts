@@ -3,8 +3,8 @@
 // built by kubectl kustomize and by envgate, compared object by object. The seed is fixed, so a failure
 // reproduces; ENVGATE_FUZZ_SEED=<n> explores others.
 import { stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupKubectlTrees, hasKubectl } from '../../helpers/kubectl-renderer.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasKubectl } from '../../helpers/kubectl-renderer.js';
 import { renderWithEnvgate, renderWithKubectl, type Outcome, type ParityCase } from './patch-parity.js';
 
 const SEED = Number(process.env.ENVGATE_FUZZ_SEED ?? 20261123);
@@ -124,7 +124,6 @@ beforeAll(async () => {
   }
   kubectl = await renderWithKubectl(cases);
 }, 120_000);
-afterAll(() => cleanupKubectlTrees());
 
 describe.skipIf(!hasKubectl)(`random strategic merge patches (seed ${SEED}) match kubectl kustomize`, () => {
   it('renders most cases (the generator makes patches, not mostly errors)', () => {

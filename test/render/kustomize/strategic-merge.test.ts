@@ -1,10 +1,10 @@
 // Strategic merge against real Kustomize: every merged list of merge-keys.ts, the directives, nulls, kinds without a
 // schema (CRDs, API versions newer than Kustomize's v1.21 OpenAPI data), all checked with kubectl kustomize.
 import { stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { knownTypes } from '../../../src/render/kustomize/merge-keys.js';
 import { strategicMerge } from '../../../src/render/kustomize/strategic-merge.js';
-import { cleanupKubectlTrees, hasKubectl } from '../../helpers/kubectl-renderer.js';
+import { hasKubectl } from '../../helpers/kubectl-renderer.js';
 import { renderWithEnvgate, renderWithKubectl, type Outcome, type ParityCase } from './patch-parity.js';
 
 const deployment = `apiVersion: apps/v1
@@ -1236,7 +1236,6 @@ beforeAll(async () => {
   }
   kubectl = await renderWithKubectl(cases);
 }, 60_000);
-afterAll(() => cleanupKubectlTrees());
 
 describe.skipIf(!hasKubectl)('strategic merge matches kubectl kustomize', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {

@@ -187,7 +187,23 @@ const CASES: Case[] = [
           images: [{ path: 'spec/image', kind: 'Prometheus' }],
           replicas: [{ path: 'spec/replicas', kind: 'Rollout', group: 'argoproj.io', create: true }],
           namePrefix: [{ path: 'spec/serviceName', kind: 'StatefulSet' }],
+          namespace: [
+            { path: 'spec/targetNamespace', kind: 'HelmRelease', group: 'helm.toolkit.fluxcd.io', create: true },
+            // Dropped for (Cluster)RoleBindings: only subjects named "default" follow the namespace.
+            { path: 'subjects/namespace', kind: 'RoleBinding', create: true },
+          ],
         },
+      },
+    ],
+  },
+  {
+    // A kind-less custom spec for a path some kind already has counts as already there and is dropped.
+    name: 'custom-spec-covered-by-default',
+    resources: ['images.yaml'],
+    layers: [
+      {
+        commonLabels: { tier: 'web' },
+        configurations: { commonLabels: [{ path: 'spec/template/metadata/labels', create: true }] },
       },
     ],
   },
@@ -215,6 +231,9 @@ const CASES: Case[] = [
           { name: 'alpine:3.19', newTag: '3.20' },
           { name: 'envoyproxy/envoy', tagSuffix: '-distroless' },
           { name: 'docker.io/library/nginx', newName: 'mirror.gcr.io/library/nginx' },
+          // Image volumes (spec/volumes[]/image/reference) are not in v5.5's table: untouched.
+          { name: 'ghcr.io/acme/models', newTag: 'v2' },
+          { name: 'ghcr.io/knative/helloworld-go', digest: 'sha256:0123456789abcdef' },
         ],
       },
     ],
@@ -337,6 +356,23 @@ describe.skipIf(!hasKubectl)('errors match kubectl kustomize', () => {
         layers: [{ namespace: 'shared' }],
       },
       pattern: /namespace transformation produces ID conflict/,
+    },
+    {
+      case: {
+        name: 'labels-conflicting-fieldspecs',
+        resources: ['workloads.yaml'],
+        layers: [
+          {
+            labels: [
+              {
+                pairs: { team: 'payments' },
+                fields: [{ path: 'metadata/labels', kind: 'ServiceMonitor', create: false }],
+              },
+            ],
+          },
+        ],
+      },
+      pattern: /conflicting fieldspecs/,
     },
   ];
 
