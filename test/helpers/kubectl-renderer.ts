@@ -25,10 +25,11 @@ function materialise(snapshot: RepoSnapshot): string {
   if (!dir) {
     dir = mkdtempSync(join(tmpdir(), 'envgate-kubectl-'));
     for (const path of snapshot.files()) {
-      const text = snapshot.read(path);
-      if (text === undefined) continue;
+      // Bytes where the snapshot has them: generator inputs that are not UTF-8 must reach Kustomize unchanged.
+      const content = snapshot.readBytes?.(path) ?? snapshot.read(path);
+      if (content === undefined) continue;
       mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), text);
+      writeFileSync(join(dir, path), content);
     }
     trees.set(snapshot, dir);
     made.push(dir);

@@ -28,22 +28,8 @@ export interface GeneratorArgs {
 /** Reads a generator input relative to the kustomization (the loader enforces the load restrictor). */
 export type GeneratorRead = (path: string) => string | Uint8Array;
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-
 function fail(where: string, message: string): never {
   throw new RenderError(`${where}: ${message}`, 'invalid', where);
-}
-
-function validKey(key: string, where: string, name: string): void {
-  const problems: string[] = [];
-  if (key.length > 253) problems.push('must be no more than 253 characters');
-  if (!CONFIG_KEY.test(key))
-    problems.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
-  if (key === '.') problems.push("must not be '.'");
-  else if (key === '..') problems.push("must not be '..'");
-  else if (key.startsWith('..')) problems.push("must not start with '..'");
-  if (problems.length > 0) fail(where, `${name}: "${key}" is not a valid key name: ${problems.join(', ')}`);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -63,7 +49,7 @@ interface Pair {
   binary?: Uint8Array;
 }
 
-function envPairs(text: string, source: string, where: string): Pair[] {
+function envPairs(text: string): Pair[] {
   const pairs: Pair[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     let line = index === 0 ? raw.replace(/^\uFEFF/, '') : raw;
@@ -71,9 +57,6 @@ function envPairs(text: string, source: string, where: string): Pair[] {
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
-    if (!ENV_NAME.test(key)) {
-      fail(where, `env file ${source} line ${index + 1}: "${key}" is not a valid environment variable name`);
-    }
     pairs.push({ key, value: eq < 0 ? '' : line.slice(eq + 1) });
   });
   return pairs;
@@ -99,7 +82,7 @@ function loadPairs(args: GeneratorArgs, read: GeneratorRead, where: string): Pai
   for (const source of [...(args.envs ?? []), ...(args.env ? [args.env] : [])]) {
     const { text, binary } = asText(read(source));
     if (binary) fail(where, `env file ${source} is not valid UTF-8`);
-    pairs.push(...envPairs(text, source, where));
+    pairs.push(...envPairs(text));
   }
   for (const literal of args.literals ?? []) {
     const eq = literal.indexOf('=');
@@ -111,9 +94,10 @@ function loadPairs(args: GeneratorArgs, read: GeneratorRead, where: string): Pai
     const { text, binary } = asText(read(path));
     pairs.push({ key, value: text, ...(binary ? { binary } : {}) });
   }
+  // Kustomize v5.5's key and env-name validators are no-ops (api/internal/validate): any key is accepted, as the
+  // API server, not the build, refuses bad ones. Only repeats are an error.
   const seen = new Set<string>();
   for (const pair of pairs) {
-    validKey(pair.key, where, args.name ?? '');
     if (seen.has(pair.key)) fail(where, `configmap ${args.name ?? ''} illegally repeats the key \`${pair.key}\``);
     seen.add(pair.key);
   }
@@ -136,7 +120,10 @@ function behaviorOf(args: GeneratorArgs, where: string): 'create' | 'merge' | 'r
   return fail(where, `generator ${args.name ?? ''}: unknown behavior "${behavior}"`);
 }
 
-/** Kustomize's encodeBase64: 70-character lines, each ending in a newline, once the text needs more than one. */
+/**
+ * Base64 as kyaml's encodeBase64 writes Secret data and binaryData: once the encoding reaches 70 characters it is
+ * cut into 70-character lines, each ending in a newline (so printed as a literal block, and hashed that way).
+ */
 function base64(bytes: Uint8Array | string): string {
   const encoded = Buffer.from(bytes).toString('base64');
   if (encoded.length < 70) return encoded;

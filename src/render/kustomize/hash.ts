@@ -60,10 +60,14 @@ export function nameHash(object: Record<string, unknown>): string {
   return encodeHash(createHash('sha256').update(goJson(document)).digest('hex'));
 }
 
+const NEEDS_HASH = 'internal.config.kubernetes.io/needsHashSuffix';
+
 /** `name` → `name-<hash>` for every generated object that keeps its hash suffix. */
 export function addHashSuffixes(resources: Resource[]): void {
   for (const resource of resources) {
-    if (!resource.generated?.nameSuffixHash) continue;
+    // Kustomize keys this on a build annotation, so a plain resource carrying it is hashed too (kubectl does).
+    const marked = resource.object.metadata?.annotations?.[NEEDS_HASH] === 'enabled';
+    if (!resource.generated?.nameSuffixHash && !marked) continue;
     const metadata = resource.object.metadata;
     if (!metadata?.name) continue;
     const hash = nameHash(resource.object as Record<string, unknown>);
