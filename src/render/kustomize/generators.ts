@@ -28,24 +28,12 @@ export interface GeneratorArgs {
 /** Reads a generator input relative to the kustomization (the loader enforces the load restrictor). */
 export type GeneratorRead = (path: string) => string | Uint8Array;
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-
 function fail(where: string, message: string): never {
   throw new RenderError(`${where}: ${message}`, 'invalid', where);
 }
 
-function validKey(key: string, where: string, name: string): void {
-  const problems: string[] = [];
-  if (key.length > 253) problems.push('must be no more than 253 characters');
-  if (!CONFIG_KEY.test(key))
-    problems.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
-  if (key === '.') problems.push("must not be '.'");
-  else if (key === '..') problems.push("must not be '..'");
-  else if (key.startsWith('..')) problems.push("must not start with '..'");
-  if (problems.length > 0) fail(where, `${name}: "${key}" is not a valid key name: ${problems.join(', ')}`);
-}
-
+// Kustomize v5.5 checks no key name (FieldValidator.ErrIfInvalidKey and IsEnvVarName are stubs returning nil):
+// `a b`, `..x` and `export X` are keys kubectl kustomize prints as they are; only a repeated key is an error.
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function asText(content: string | Uint8Array): { text: string; binary?: Uint8Array } {
@@ -63,7 +51,9 @@ interface Pair {
   binary?: Uint8Array;
 }
 
-function envPairs(text: string, source: string, where: string): Pair[] {
+// Kustomize v5.5 validates no env-file key (its FieldValidator.IsEnvVarName is a stub returning nil): `export X=1`
+// and `KEY =v` become the keys "export X" and "KEY ", exactly as kubectl kustomize prints them.
+function envPairs(text: string): Pair[] {
   const pairs: Pair[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     let line = index === 0 ? raw.replace(/^\uFEFF/, '') : raw;
@@ -71,9 +61,6 @@ function envPairs(text: string, source: string, where: string): Pair[] {
     if (line === '' || line.startsWith('#')) return;
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
-    if (!ENV_NAME.test(key)) {
-      fail(where, `env file ${source} line ${index + 1}: "${key}" is not a valid environment variable name`);
-    }
     pairs.push({ key, value: eq < 0 ? '' : line.slice(eq + 1) });
   });
   return pairs;
@@ -99,7 +86,7 @@ function loadPairs(args: GeneratorArgs, read: GeneratorRead, where: string): Pai
   for (const source of [...(args.envs ?? []), ...(args.env ? [args.env] : [])]) {
     const { text, binary } = asText(read(source));
     if (binary) fail(where, `env file ${source} is not valid UTF-8`);
-    pairs.push(...envPairs(text, source, where));
+    pairs.push(...envPairs(text));
   }
   for (const literal of args.literals ?? []) {
     const eq = literal.indexOf('=');
@@ -113,7 +100,6 @@ function loadPairs(args: GeneratorArgs, read: GeneratorRead, where: string): Pai
   }
   const seen = new Set<string>();
   for (const pair of pairs) {
-    validKey(pair.key, where, args.name ?? '');
     if (seen.has(pair.key)) fail(where, `configmap ${args.name ?? ''} illegally repeats the key \`${pair.key}\``);
     seen.add(pair.key);
   }
