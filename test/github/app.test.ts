@@ -56,13 +56,15 @@ describe('GitHub App: a pull request that changes environments', () => {
     expect(github.sent.comments).toHaveLength(1);
     const comment = github.sent.comments[0]!;
     expect(comment.method).toBe('POST');
-    // The sample PR's planted mistakes grow as stages land; the count must match the annotations sent.
+    // The sample PR's planted mistakes: a duplicate key, a misspelt field, a plain Secret, and prod's image losing its
+    // digest (the baseline policy on the rendered Deployment: no line to annotate, so it is in the comment only).
     const errors = Number(
       /^<!-- envgate:v1 -->\n### envgate · 3 environments · ❌ (\d+) errors? · ⏳ approval needed/.exec(
         comment.body,
       )?.[1],
     );
-    expect(errors).toBeGreaterThanOrEqual(3);
+    expect(errors).toBe(4);
+    expect(comment.body).toContain('`policy/envgate-baseline-image-digest`');
     expect(comment.body).toContain('environments/test/patches/probes.yaml:13 | `yaml/duplicate-key`');
 
     const validate = github.checkRun('envgate/validate');
@@ -76,7 +78,7 @@ describe('GitHub App: a pull request that changes environments', () => {
     });
     expect(
       validate.output.annotations.filter((a: { annotation_level: string }) => a.annotation_level === 'failure'),
-    ).toHaveLength(errors);
+    ).toHaveLength(errors - 1);
     expect(validate.output.annotations).toContainEqual({
       path: 'environments/test/patches/probes.yaml',
       start_line: 13,
