@@ -27,16 +27,25 @@ const trees = new WeakMap<RepoSnapshot, string>();
 const made = new Set<string>();
 let cleanupRegistered = false;
 
-function materialise(snapshot: RepoSnapshot): string {
-  const existing = trees.get(snapshot);
-  if (existing) return existing;
-  const dir = mkdtempSync(join(tmpdir(), 'envgate-render-'));
+/**
+ * The snapshot's regular files, as bytes, in a new temporary directory (symlinks and unreadable files are left
+ * out, so nothing in it points outside). The caller removes it.
+ */
+export function writeSnapshotTree(snapshot: RepoSnapshot, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const path of snapshot.files()) {
     const bytes = snapshot.readBytes?.(path) ?? snapshot.read(path);
     if (bytes === undefined) continue;
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), bytes);
   }
+  return dir;
+}
+
+function materialise(snapshot: RepoSnapshot): string {
+  const existing = trees.get(snapshot);
+  if (existing) return existing;
+  const dir = writeSnapshotTree(snapshot, 'envgate-render-');
   trees.set(snapshot, dir);
   made.add(dir);
   if (!cleanupRegistered) {

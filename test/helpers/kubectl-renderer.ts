@@ -3,12 +3,12 @@
 // (hash suffixes, name references, patches, real error messages) independently of envgate's own engine. It cannot
 // say which files a build read, so it reports none; tests that need that use plainRender.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { RepoSnapshot } from '../../src/core/types.js';
+import { writeSnapshotTree } from '../../src/render/external.js';
 import type { RenderRoot } from '../../src/render/discovery.js';
 import type { RootRenderOptions } from '../../src/render/stage.js';
 import { RenderError, type KubeObject, type RenderOutput } from '../../src/render/types.js';
@@ -23,14 +23,8 @@ const made: string[] = [];
 function materialise(snapshot: RepoSnapshot): string {
   let dir = trees.get(snapshot);
   if (!dir) {
-    dir = mkdtempSync(join(tmpdir(), 'envgate-kubectl-'));
-    for (const path of snapshot.files()) {
-      // Bytes where the snapshot has them: generator inputs that are not UTF-8 must reach Kustomize unchanged.
-      const content = snapshot.readBytes?.(path) ?? snapshot.read(path);
-      if (content === undefined) continue;
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), content);
-    }
+    // Bytes where the snapshot has them: generator inputs that are not UTF-8 must reach Kustomize unchanged.
+    dir = writeSnapshotTree(snapshot, 'envgate-kubectl-');
     trees.set(snapshot, dir);
     made.push(dir);
   }
