@@ -4,6 +4,7 @@
 // `select(.field == "value")` / `!=` / `startswith` / `endswith`. Anything else is reported, never guessed.
 import type { KubeObject } from '../render/types.js';
 import { groupOf } from './identity.js';
+import { matchesRequirements, parseLabelSelector, type Selector } from '../render/kustomize/select.js';
 
 export type PatternSegment =
   | { token: string } // a JSON Pointer token: a key, or an index when the value is a list
@@ -20,15 +21,8 @@ export interface Condition {
 
 export type PathPattern = PatternSegment[];
 
-export interface IgnoreTarget {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+/** Which objects an ignore rule covers: Kustomize's selector shape, as in patch targets. */
+export type IgnoreTarget = Selector;
 
 export interface IgnoreRule {
   /** Where the rule comes from, for notes: `settings drift.prod.ignoreDifferences[0]`. */
@@ -212,24 +206,14 @@ function regexMatch(pattern: string | undefined, value: string): boolean {
   }
 }
 
-/** Kubernetes label selector syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, comma-joined. */
+/** Kubernetes label selector syntax (the render engine's parser); a selector that does not parse matches nothing. */
 export function selectorMatches(selector: string | undefined, labels: Record<string, string> | undefined): boolean {
   if (!selector || !selector.trim()) return true;
-  const values = labels ?? {};
-  const requirements = selector.match(/[^,(]+(?:\([^)]*\))?/g) ?? [];
-  return requirements.every((raw) => {
-    const req = raw.trim();
-    let m = /^(\S+?)\s+(in|notin)\s+\(([^)]*)\)$/.exec(req);
-    if (m) {
-      const set = m[3]!.split(',').map((v) => v.trim());
-      const has = m[1]! in values && set.includes(values[m[1]!]!);
-      return m[2] === 'in' ? has : !has;
-    }
-    m = /^(\S+?)\s*(==|=|!=)\s*(\S*)$/.exec(req);
-    if (m) return m[2] === '!=' ? values[m[1]!] !== m[3] : values[m[1]!] === m[3];
-    if (req.startsWith('!')) return !(req.slice(1).trim() in values);
-    return req in values;
-  });
+  try {
+    return matchesRequirements(parseLabelSelector(selector, 'drift ignore rule'), labels);
+  } catch {
+    return false;
+  }
 }
 
 // ---- deleting ----------------------------------------------------------------------------------------------
