@@ -2,8 +2,8 @@
 // resource whose current or any earlier name is the entry's name and whose kind one of the field specs selects
 // gets the count, creating `spec/replicas` when absent. An entry that matches nothing is an error, as in Kustomize.
 import { RenderError } from '../types.js';
-import { visitFieldSpec, type FieldSpec } from './fieldspec.js';
-import { groupOf, resIdOf, type ResId, type Resource } from './resource.js';
+import { specMatches, visitFieldSpec, type FieldSpec } from './fieldspec.js';
+import { resIdOf, type ResId, type Resource } from './resource.js';
 import { mergeFieldSpecs } from './transformers.js';
 
 /** A `replicas:` entry of a kustomization. */
@@ -20,13 +20,9 @@ export const REPLICA_SPECS: readonly FieldSpec[] = [
   { kind: 'StatefulSet', path: 'spec/replicas', create: true },
 ];
 
+/** resid.Gvk.IsSelected against the spec's group, version and kind. */
 function selects(spec: FieldSpec, id: ResId): boolean {
-  const slash = id.apiVersion.indexOf('/');
-  const version = slash < 0 ? id.apiVersion : id.apiVersion.slice(slash + 1);
-  if (spec.kind && spec.kind !== id.kind) return false;
-  if (spec.group && spec.group !== groupOf(id.apiVersion)) return false;
-  if (spec.version && spec.version !== version) return false;
-  return true;
+  return specMatches(spec, { apiVersion: id.apiVersion, kind: id.kind });
 }
 
 /** Kustomize's Gvk.String for the error message: `Kind.version.group` with `[noKind]`-style gaps. */

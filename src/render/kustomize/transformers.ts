@@ -5,7 +5,7 @@
 // `rememberId` before any rename or re-namespace, so name references can still find the object.
 import type { KubeObject } from '../types.js';
 import { RenderError } from '../types.js';
-import { visitFieldSpec, type FieldSpec } from './fieldspec.js';
+import { specMatches, visitFieldSpec, type FieldSpec } from './fieldspec.js';
 import {
   groupOf,
   isClusterScoped,
@@ -237,12 +237,7 @@ function keepsName(id: ResId): boolean {
 }
 
 function idSelected(id: ResId, spec: FieldSpec): boolean {
-  const slash = id.apiVersion.indexOf('/');
-  const version = slash < 0 ? id.apiVersion : id.apiVersion.slice(slash + 1);
-  if (spec.kind && spec.kind !== id.kind) return false;
-  if (spec.group && spec.group !== groupOf(id.apiVersion)) return false;
-  if (spec.version && spec.version !== version) return false;
-  return true;
+  return specMatches(spec, { apiVersion: id.apiVersion, kind: id.kind });
 }
 
 function applyAffix(resources: Resource[], affix: string, specs: FieldSpec[], where: 'prefix' | 'suffix'): void {
