@@ -1,6 +1,6 @@
 // Who a rendered object is, for pairing base with head: (group, kind, namespace, name). The version is left out on
 // purpose: `autoscaling/v2beta2` → `autoscaling/v2` is the same object served at another version, a modification.
-import type { KubeObject } from '../render/types.js';
+import { groupOf, type KubeObject } from '../render/types.js';
 
 export interface ObjectIdentity {
   group: string;
@@ -10,11 +10,7 @@ export interface ObjectIdentity {
   name: string;
 }
 
-export function groupOf(apiVersion: unknown): string {
-  if (typeof apiVersion !== 'string') return '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+export { groupOf } from '../render/types.js';
 
 export function identityOf(object: KubeObject): ObjectIdentity {
   const metadata = object.metadata ?? {};

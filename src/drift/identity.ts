@@ -1,13 +1,10 @@
 // Naming objects the way the controllers do: group/kind/namespace/name, version-free, so that an object
 // rendered as `autoscaling/v2` and listed by the cluster as `autoscaling/v1` is still the same object.
 import type { ResourceRef } from '../core/types.js';
-import type { KubeObject } from '../render/types.js';
+import { groupOf, type KubeObject } from '../render/types.js';
 import type { ObjectId } from './types.js';
 
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+export { groupOf } from '../render/types.js';
 
 /** Kinds without a namespace, so that a rendered object without one is not looked for in `default`. */
 const CLUSTER_SCOPED = new Set([

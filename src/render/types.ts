@@ -14,6 +14,19 @@ export type KubeObject = Record<string, unknown> & {
   };
 };
 
+/** `apps/v1` → `apps`; `v1` → `` (the core group); anything but a string → ``. */
+export function groupOf(apiVersion: unknown): string {
+  if (typeof apiVersion !== 'string') return '';
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** `apps/v1` → `v1`; `v1` → `v1`. */
+export function versionOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+}
+
 export interface RenderOptions {
   /** As `kustomize build --load-restrictor`; files outside the repository are refused either way. */
   loadRestrictor: 'LoadRestrictionsRootOnly' | 'LoadRestrictionsNone';

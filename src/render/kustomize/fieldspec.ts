@@ -4,7 +4,7 @@
 // fields on the way, and a scalar where a mapping was expected is an error naming the field.
 import type { KubeObject } from '../types.js';
 import { RenderError } from '../types.js';
-import { groupOf } from './resource.js';
+import { groupOf, versionOf } from './resource.js';
 
 export interface FieldSpec {
   group?: string;
@@ -38,12 +38,15 @@ export function splitFieldPath(path: string): string[] {
   return segments;
 }
 
-export function specMatches(spec: FieldSpec, object: KubeObject): boolean {
+/** resid.Gvk.IsSelected: every one of group, version and kind the selector sets must match the object's. */
+export function specMatches(
+  spec: { group?: string; version?: string; kind?: string },
+  object: { apiVersion?: unknown; kind?: unknown },
+): boolean {
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
   if (spec.kind && spec.kind !== object.kind) return false;
-  if (spec.group !== undefined && spec.group !== '' && spec.group !== groupOf(apiVersion)) return false;
-  const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
-  if (spec.version && spec.version !== version) return false;
+  if (spec.group && spec.group !== groupOf(apiVersion)) return false;
+  if (spec.version && spec.version !== versionOf(apiVersion)) return false;
   return true;
 }
 

@@ -4,16 +4,8 @@
 // resolves through the names a candidate had before (its remembered ids), in the referrer's namespace, and
 // prefixes and suffixes tell apart candidates that once had the same name.
 import { RenderError } from '../types.js';
-import { splitFieldPath, type FieldSpec } from './fieldspec.js';
-import {
-  effectiveNamespace,
-  groupOf,
-  isClusterScoped,
-  originalId,
-  resIdOf,
-  type ResId,
-  type Resource,
-} from './resource.js';
+import { specMatches, splitFieldPath, type FieldSpec } from './fieldspec.js';
+import { effectiveNamespace, isClusterScoped, originalId, resIdOf, type ResId, type Resource } from './resource.js';
 
 export interface Gvk {
   group?: string;
@@ -210,18 +202,8 @@ export const DEFAULT_NAME_REFERENCES: NameBackReference[] = [
   },
 ];
 
-function versionOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-}
-
-/** resid.Gvk.IsSelected: every field the selector sets must match. */
-function selected(id: ResId, gvk: Gvk): boolean {
-  if (gvk.group && gvk.group !== groupOf(id.apiVersion)) return false;
-  if (gvk.version && gvk.version !== versionOf(id.apiVersion)) return false;
-  if (gvk.kind && gvk.kind !== id.kind) return false;
-  return true;
-}
+/** resid.Gvk.IsSelected. */
+const selected = (id: ResId, gvk: Gvk): boolean => specMatches(gvk, id);
 
 const isMapping = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

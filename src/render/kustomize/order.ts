@@ -3,7 +3,7 @@
 // keeps accumulation order.
 import { RenderError } from '../types.js';
 import type { SortOptions } from './kustomization.js';
-import { groupOf, resIdOf, type ResId, type Resource } from './resource.js';
+import { groupOf, resIdOf, versionOf, type ResId, type Resource } from './resource.js';
 
 const DEFAULT_ORDER_FIRST = [
   'Namespace',
@@ -38,9 +38,7 @@ interface Gvk {
 }
 
 function gvkOf(id: ResId): Gvk {
-  const group = groupOf(id.apiVersion);
-  const slash = id.apiVersion.indexOf('/');
-  return { group, version: slash < 0 ? id.apiVersion : id.apiVersion.slice(slash + 1), kind: id.kind };
+  return { group: groupOf(id.apiVersion), version: versionOf(id.apiVersion), kind: id.kind };
 }
 
 /** Kustomize's legacyGVKSortString: `group_version_kind` with `~G`/`~V`/`~K` for empty parts. */

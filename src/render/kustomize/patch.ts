@@ -5,7 +5,7 @@
 import type { KubeObject } from '../types.js';
 import { RenderError } from '../types.js';
 import { applyJsonPatch, decodeJsonPatch, JsonPatchError, type JsonPatchOperation } from './json6902.js';
-import { effectiveNamespace, groupOf, rememberId, resIdOf, type ResId, type Resource } from './resource.js';
+import { effectiveNamespace, groupOf, rememberId, resIdOf, versionOf, type ResId, type Resource } from './resource.js';
 import { compileSelector, type Selector } from './select.js';
 import { strategicMerge, StrategicMergeError } from './strategic-merge.js';
 import { parseResourceYaml } from './yaml-io.js';
@@ -107,9 +107,9 @@ function describeTarget(target: Selector): string {
 
 /** Kustomize's ResId text (`Deployment.v1.apps/web.prod`), which its own error messages use. */
 export function formatResId(id: ResId): string {
-  const slash = id.apiVersion.indexOf('/');
-  const version = slash < 0 ? id.apiVersion : id.apiVersion.slice(slash + 1);
-  const gvk = [id.kind || '[noKind]', version || '[noVer]', groupOf(id.apiVersion) || '[noGrp]'].join('.');
+  const gvk = [id.kind || '[noKind]', versionOf(id.apiVersion) || '[noVer]', groupOf(id.apiVersion) || '[noGrp]'].join(
+    '.',
+  );
   return `${gvk}/${id.name || '[noName]'}.${id.namespace || '[noNs]'}`;
 }
 

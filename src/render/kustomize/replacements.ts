@@ -5,7 +5,8 @@
 import { RenderError } from '../types.js';
 import { matchesRequirements, parseLabelSelector, type Selector } from './select.js';
 import { formatNumber, resolvePlainScalar } from './yaml-io.js';
-import { groupOf, effectiveNamespace, resIdOf, type ResId, type Resource } from './resource.js';
+import { effectiveNamespace, resIdOf, type ResId, type Resource } from './resource.js';
+import { specMatches } from './fieldspec.js';
 
 interface FieldOptions {
   delimiter?: string;
@@ -55,11 +56,6 @@ export function splitDotted(path: string): string[] {
   return parts;
 }
 
-function versionOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-}
-
 /** Every id the object has had, current first (utils.MakeResIds). */
 function idsOf(resource: Resource): ResId[] {
   return [resIdOf(resource.object), ...resource.previousIds];
@@ -72,10 +68,7 @@ function selectedBy(id: ResId, s: Selector): boolean {
   const selectorApiVersion = s.group ? `${s.group}/${s.version ?? ''}` : (s.version ?? '');
   const selectorId = { apiVersion: selectorApiVersion, kind: s.kind ?? '', name: '', namespace: s.namespace ?? '' };
   if (s.namespace && effectiveNamespace(selectorId) !== effectiveNamespace(id)) return false;
-  if (s.group && s.group !== groupOf(id.apiVersion)) return false;
-  if (s.version && s.version !== versionOf(id.apiVersion)) return false;
-  if (s.kind && s.kind !== id.kind) return false;
-  return true;
+  return specMatches(s, id);
 }
 
 function scalarText(value: unknown): string {

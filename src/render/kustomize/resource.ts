@@ -53,11 +53,7 @@ export function rememberId(resource: Resource): void {
   resource.previousIds.push(resIdOf(resource.object));
 }
 
-/** `apps/v1` → `apps`; `v1` → `` (the core group). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+export { groupOf, versionOf } from '../types.js';
 
 export function newResource(object: KubeObject, source: string, generated?: GeneratedInfo): Resource {
   return { object, source, previousIds: [], ...(generated ? { generated } : {}) };

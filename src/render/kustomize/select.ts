@@ -2,7 +2,7 @@
 // namespace as anchored regular expressions, plus Kubernetes label and annotation selector expressions. Name and
 // namespace match either the original or the current value, as Kustomize's resWrangler.Select does.
 import { RenderError } from '../types.js';
-import { effectiveNamespace, groupOf, originalId, resIdOf, type Resource } from './resource.js';
+import { effectiveNamespace, groupOf, originalId, resIdOf, versionOf, type Resource } from './resource.js';
 
 export interface Selector {
   group?: string;
@@ -40,9 +40,8 @@ export function compileSelector(selector: Selector, where: string): (resource: R
     if (namespace && !namespace.test(effectiveNamespace(original)) && !namespace.test(effectiveNamespace(current)))
       return false;
     if (name && !name.test(original.name) && !name.test(current.name)) return false;
-    const slash = current.apiVersion.indexOf('/');
     if (group && !group.test(groupOf(current.apiVersion))) return false;
-    if (version && !version.test(slash < 0 ? current.apiVersion : current.apiVersion.slice(slash + 1))) return false;
+    if (version && !version.test(versionOf(current.apiVersion))) return false;
     if (kind && !kind.test(current.kind)) return false;
     if (labels && !matchesRequirements(labels, resource.object.metadata?.labels)) return false;
     if (annotations && !matchesRequirements(annotations, resource.object.metadata?.annotations)) return false;
