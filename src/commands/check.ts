@@ -35,13 +35,7 @@ Exit codes: 0 passed, 1 the gate fails (findings, missing approvals), 2 usage, c
       live: { type: 'string' },
     });
     const format = oneOf(values.format, ['markdown', 'json'] as const, 'format', 'markdown');
-    const repo = resolve(io.cwd, values.repo ?? '.');
-    const pr = await localPullRequest({
-      repo,
-      base: requireOption(values.base, 'base'),
-      head: requireOption(values.head, 'head'),
-    });
-    const config = values.config ? readConfigFile(resolve(io.cwd, values.config), io.cwd) : loadRepoConfig(pr.target);
+    const { pr, config } = await localPrAndConfig(values, io);
     const result = await reviewLocal(pr, config, liveSources(values.live, io));
     io.stdout.write(
       format === 'json' ? renderJson(result) : `${renderComment(result, { reproduce: reproduceCommand(values) })}\n`,
@@ -49,6 +43,20 @@ Exit codes: 0 passed, 1 the gate fails (findings, missing approvals), 2 usage, c
     return exitCode(result, io);
   },
 };
+
+/** The PR `--head` makes against `--base` in `--repo`, and the config from `--config` or the target branch. */
+export async function localPrAndConfig(
+  values: { repo?: string; base?: string; head?: string; config?: string },
+  io: CliIO,
+): Promise<{ pr: PullRequestSnapshot; config: LoadedConfig }> {
+  const pr = await localPullRequest({
+    repo: resolve(io.cwd, values.repo ?? '.'),
+    base: requireOption(values.base, 'base'),
+    head: requireOption(values.head, 'head'),
+  });
+  const config = values.config ? readConfigFile(resolve(io.cwd, values.config), io.cwd) : loadRepoConfig(pr.target);
+  return { pr, config };
+}
 
 export async function reviewLocal(pr: PullRequestSnapshot, config: LoadedConfig, live?: LiveSources): Promise<Review> {
   return review({ pr, config, live, now: () => performance.now() });

@@ -1,15 +1,13 @@
 // `envgate diff`: the rendered per-resource diff between two revisions of a local git repository, for scripts
 // (JSON, DESIGN.md's contract) and people (the comment's diff sections, uncut).
-import { resolve } from 'node:path';
-import { loadRepoConfig, type LoadedConfig } from '../config/config.js';
+import type { LoadedConfig } from '../config/config.js';
 import { review } from '../core/review.js';
 import type { PullRequestSnapshot, Review } from '../core/types.js';
 import { diffStage } from '../diff/stage.js';
-import { localPullRequest } from '../git/local-pr.js';
 import { createRenderStage, type RenderRootFn } from '../render/stage.js';
 import { renderDiffMarkdown } from '../report/diff-section.js';
-import { readConfigFile } from './check.js';
-import { EXIT, InputError, oneOf, parseCommandArgs, requireOption, type Command } from './command.js';
+import { localPrAndConfig } from './check.js';
+import { EXIT, InputError, oneOf, parseCommandArgs, type Command } from './command.js';
 
 /** The JSON `envgate diff --format json` prints: stable, scripts depend on it. */
 export interface DiffReport {
@@ -75,12 +73,7 @@ Exit codes: 0 diffed, 1 a root failed to render on either side (its diff is left
         format: { type: 'string' },
       });
       const format = oneOf(values.format, ['json', 'markdown'] as const, 'format', 'json');
-      const pr = await localPullRequest({
-        repo: resolve(io.cwd, values.repo ?? '.'),
-        base: requireOption(values.base, 'base'),
-        head: requireOption(values.head, 'head'),
-      });
-      const config = values.config ? readConfigFile(resolve(io.cwd, values.config), io.cwd) : loadRepoConfig(pr.target);
+      const { pr, config } = await localPrAndConfig(values, io);
       if (!config.valid) {
         const first = config.findings.find((f) => f.severity === 'error');
         throw new InputError(`invalid config ${config.source}${first ? `: ${first.message}` : ''}`);
