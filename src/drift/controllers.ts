@@ -98,6 +98,19 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** JSON Pointers as path patterns; each one that does not parse is a problem named by `where`. */
+function pointerPaths(pointers: unknown, where: string, problems: string[]): PathPattern[] {
+  const paths: PathPattern[] = [];
+  for (const pointer of asArray(pointers)) {
+    try {
+      paths.push(parseJsonPointer(String(pointer)));
+    } catch (error) {
+      problems.push(`${where}: ${(error as Error).message}`);
+    }
+  }
+  return paths;
+}
+
 /** Argo CD `ignoreDifferences` entries as rules; entries or expressions outside the supported subset as problems. */
 export function argoIgnoreRules(entries: unknown, source: string): { rules: IgnoreRule[]; problems: string[] } {
   const rules: IgnoreRule[] = [];
@@ -105,14 +118,7 @@ export function argoIgnoreRules(entries: unknown, source: string): { rules: Igno
   asArray(entries).forEach((entry, i) => {
     if (!entry || typeof entry !== 'object') return;
     const e = entry as Record<string, unknown>;
-    const paths: PathPattern[] = [];
-    for (const pointer of asArray(e.jsonPointers)) {
-      try {
-        paths.push(parseJsonPointer(String(pointer)));
-      } catch (error) {
-        problems.push(`${source} ignoreDifferences[${i}]: ${(error as Error).message}`);
-      }
-    }
+    const paths = pointerPaths(e.jsonPointers, `${source} ignoreDifferences[${i}]`, problems);
     for (const expression of asArray(e.jqPathExpressions)) {
       try {
         paths.push(parseJqPath(String(expression)));
@@ -146,14 +152,7 @@ export function fluxIgnoreRules(entries: unknown, source: string): { rules: Igno
   asArray(entries).forEach((entry, i) => {
     if (!entry || typeof entry !== 'object') return;
     const e = entry as Record<string, unknown>;
-    const paths: PathPattern[] = [];
-    for (const pointer of asArray(e.paths)) {
-      try {
-        paths.push(parseJsonPointer(String(pointer)));
-      } catch (error) {
-        problems.push(`${source}[${i}]: ${(error as Error).message}`);
-      }
-    }
+    const paths = pointerPaths(e.paths, `${source}[${i}]`, problems);
     if (paths.length === 0) return;
     const target = (e.target && typeof e.target === 'object' ? e.target : {}) as Record<string, unknown>;
     const pick = (k: string) => (typeof target[k] === 'string' && target[k] ? { [k]: target[k] as string } : {});
